@@ -1,0 +1,169 @@
+//! Typed endpoints: each builds an `http::Request` and parses an `http::Response`, as pure
+//! functions. Front ends send the request however they like and hand the response back.
+
+mod keys;
+mod playback;
+mod videos;
+
+use bytes::Bytes;
+use http::header::{self, HeaderValue};
+use http::{Method, Request, Response};
+
+use crate::api_key::ApiKey;
+use crate::base_url::BaseUrl;
+use crate::error::{BuildError, Error};
+use crate::secret::UserToken;
+
+pub use keys::{CreateApiKey, ListApiKeys, RevokeApiKey};
+pub use playback::{
+    FetchKey, FetchMasterPlaylist, FetchMediaPlaylist, FetchSegment, FetchSessionKey, key_url,
+    master_playlist_url, media_playlist_url,
+};
+pub use videos::{GetVideo, ListVideos, MintPlaybackToken};
+
+/// The API-key header.
+pub const API_KEY_HEADER: &str = "x-ansdev-key";
+
+/// Which route an endpoint talks to (for retry rules, tracing, and fault injection tags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Route {
+    /// `GET /v1/video`
+    ListVideos,
+    /// `GET /v1/video/{videoId}`
+    GetVideo,
+    /// `POST /v1/video/{videoId}/playback-token`
+    Mint,
+    /// `GET /v1/video/playback/manifest/{token}/{jobId}/master.m3u8`
+    MasterPlaylist,
+    /// `GET /v1/video/playback/manifest/{token}/{jobId}/{rendition}/index.m3u8`
+    MediaPlaylist,
+    /// `GET /v1/video/playback/key/{token}/{jobId}`
+    Key,
+    /// `GET /video/key/{jobId}` (cookie)
+    SessionKey,
+    /// `GET /cdn/{jobId}/{rendition}/chunk_NNNN.ts`
+    Segment,
+    /// `POST /v1/keys`
+    CreateApiKey,
+    /// `GET /v1/keys`
+    ListApiKeys,
+    /// `DELETE /v1/keys/{id}`
+    RevokeApiKey,
+}
+
+impl Route {
+    /// Whether sending the request twice is harmless, so any transient failure may be retried.
+    /// Creating a key is not: it is retried only when the request surely never left.
+    #[must_use]
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Route::CreateApiKey)
+    }
+
+    /// A short stable name (`"mint"`, `"key"`, …), as used in traces.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::ListVideos => "list",
+            Route::GetVideo => "get",
+            Route::Mint => "mint",
+            Route::MasterPlaylist | Route::MediaPlaylist => "manifest",
+            Route::Key | Route::SessionKey => "key",
+            Route::Segment => "segment",
+            Route::CreateApiKey => "keys.create",
+            Route::ListApiKeys => "keys.list",
+            Route::RevokeApiKey => "keys.revoke",
+        }
+    }
+}
+
+/// One API call: how to build its request and how to read its response.
+pub trait Endpoint {
+    /// What a successful response decodes to.
+    type Output;
+
+    /// The route this endpoint calls.
+    fn route(&self) -> Route;
+
+    /// Builds the request. Fails before anything is sent when a value is invalid.
+    fn to_request(&self, base: &BaseUrl) -> Result<Request<Bytes>, BuildError>;
+
+    /// Decodes the response (any status) into the output or the typed error.
+    fn parse_response(&self, response: &Response<Bytes>) -> Result<Self::Output, Error>;
+}
+
+/// How a request authenticates.
+pub(crate) enum Auth<'a> {
+    None,
+    ApiKey(&'a ApiKey),
+    Bearer(&'a UserToken),
+    SessionCookie(&'a UserToken),
+}
+
+/// Builds a request with the auth header marked sensitive, and `Content-Length: 0` on bodyless
+/// POSTs (the API's front end answers 411 without it).
+pub(crate) fn build(
+    method: Method,
+    url: String,
+    auth: Auth<'_>,
+    accept: &'static str,
+    json_body: Option<Vec<u8>>,
+) -> Result<Request<Bytes>, BuildError> {
+    let mut builder = Request::builder()
+        .method(method.clone())
+        .uri(url)
+        .header(header::ACCEPT, accept);
+    let sensitive = |value: String| -> Result<HeaderValue, BuildError> {
+        let mut value = HeaderValue::try_from(value).map_err(|_| BuildError::InvalidToken {
+            reason: "contains characters not allowed in a header",
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    };
+    match auth {
+        Auth::None => {}
+        Auth::ApiKey(key) => {
+            builder = builder.header(API_KEY_HEADER, sensitive(key.expose_secret().to_owned())?);
+        }
+        Auth::Bearer(token) => {
+            builder = builder.header(
+                header::AUTHORIZATION,
+                sensitive(format!("Bearer {}", token.expose_secret()))?,
+            );
+        }
+        Auth::SessionCookie(token) => {
+            builder = builder.header(
+                header::COOKIE,
+                sensitive(format!("ansdev_session={}", token.expose_secret()))?,
+            );
+        }
+    }
+    let body = match json_body {
+        Some(json) => {
+            builder = builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_LENGTH, json.len());
+            Bytes::from(json)
+        }
+        None => {
+            if method == Method::POST || method == Method::PUT || method == Method::PATCH {
+                builder = builder.header(header::CONTENT_LENGTH, 0);
+            }
+            Bytes::new()
+        }
+    };
+    builder.body(body).map_err(|_| BuildError::InvalidBaseUrl {
+        reason: "the resulting URL is not a valid URI",
+    })
+}
+
+/// Percent-encodes a path segment. Ids are validated to unreserved characters already; this is
+/// defence in depth for values such as rendition names.
+pub(crate) fn segment(s: &str) -> percent_encoding::PercentEncode<'_> {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, SEGMENT)
+}

@@ -1,0 +1,359 @@
+//! One error type, organised by the phase in which a call failed.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::catalog::{ErrorCode, Remedy};
+use crate::rate_limit::RateLimit;
+
+/// Why a call failed, by phase: building the request, moving bytes, waiting, decoding the
+/// answer, the API refusing, the quota being used up, or authentication giving up.
+///
+/// Errors never contain a secret: keys and tokens are described, never echoed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be built: a caller-supplied value is invalid. Nothing was sent.
+    #[error("could not build the request: {0}")]
+    Build(#[from] BuildError),
+    /// The request could not be sent or the response not received.
+    #[error("transport error: {0}")]
+    Transport(#[from] TransportError),
+    /// No complete response arrived in time.
+    #[error("timed out after {} ms", .after.as_millis())]
+    Timeout {
+        /// How long the caller waited.
+        after: Duration,
+    },
+    /// A response arrived but could not be understood.
+    #[error("could not decode the response: {0}")]
+    Decode(#[from] DecodeError),
+    /// The API answered with an error envelope.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The daily playback-token quota is used up until its reset.
+    #[error(transparent)]
+    QuotaExhausted(#[from] QuotaExhausted),
+    /// A playback token was refused again right after a fresh one was minted.
+    #[error("authentication gave up: {code} persisted after minting a fresh token")]
+    AuthGaveUp {
+        /// The code of the last refusal.
+        code: ErrorCode,
+    },
+}
+
+impl Error {
+    /// The machine-readable code: the API's, or a client-side one for the other phases
+    /// (`BUILD_ERROR`, `TRANSPORT_ERROR`, `TIMEOUT`, `DECODE_ERROR`).
+    #[must_use]
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Api(e) => e.code.clone(),
+            Error::QuotaExhausted(_) => ErrorCode::RateLimitExceeded,
+            Error::AuthGaveUp { code } => code.clone(),
+            Error::Build(_) => ErrorCode::Unknown("BUILD_ERROR".into()),
+            Error::Transport(_) => ErrorCode::Unknown("TRANSPORT_ERROR".into()),
+            Error::Timeout { .. } => ErrorCode::Unknown("TIMEOUT".into()),
+            Error::Decode(_) => ErrorCode::Unknown("DECODE_ERROR".into()),
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    #[must_use]
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::QuotaExhausted(_) => Some(StatusCode::TOO_MANY_REQUESTS),
+            Error::Decode(e) => e.status,
+            _ => None,
+        }
+    }
+
+    /// Whether trying again (after a backoff) can succeed. Quota exhaustion is not retryable
+    /// until its reset; see [`QuotaExhausted::retry_after`].
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(_) | Error::Timeout { .. } => true,
+            Error::Api(e) => {
+                e.code.is_retryable() || (e.status.is_server_error() && e.code.info().is_none())
+            }
+            Error::Decode(e) => e
+                .status
+                .is_none_or(|s| s.is_server_error() || s.is_success()),
+            Error::Build(_) | Error::QuotaExhausted(_) | Error::AuthGaveUp { .. } => false,
+        }
+    }
+
+    /// What a caller should do about this error.
+    #[must_use]
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Error::Transport(_) | Error::Timeout { .. } => Some(Remedy::RetryLater),
+            Error::Build(_) => Some(Remedy::FixRequest),
+            Error::Decode(_) if self.is_retryable() => Some(Remedy::RetryLater),
+            Error::Decode(_) => Some(Remedy::ReportBug),
+            Error::AuthGaveUp { .. } => Some(Remedy::ReplaceToken),
+            other => other.code().remedy(),
+        }
+    }
+
+    /// The rate-limit state the response carried, if any.
+    #[must_use]
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        match self {
+            Error::Api(e) => e.rate_limit.as_ref(),
+            Error::QuotaExhausted(e) => e.rate_limit.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// A caller-supplied value is invalid; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The API key is malformed. The key itself is never repeated.
+    #[error("invalid API key: {reason}")]
+    InvalidApiKey {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A playback or user token is malformed. The token itself is never repeated.
+    #[error("invalid token: {reason}")]
+    InvalidToken {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A video id breaks the 1–64 character rule.
+    #[error("invalid video id: {reason}")]
+    InvalidVideoId {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A parameter is out of range.
+    #[error("invalid parameter `{name}`: {reason}")]
+    InvalidParameter {
+        /// Parameter name as it appears on the wire.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The base URL is not an absolute `http`/`https` URL.
+    #[error("invalid base URL: {reason}")]
+    InvalidBaseUrl {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made.
+    Connect,
+    /// The connection was closed or reset mid-exchange.
+    ConnectionReset,
+    /// The request was cancelled.
+    Cancelled,
+    /// Anything else.
+    Other,
+}
+
+/// The front end could not move the bytes. Built by the front ends from their HTTP client's
+/// error; they must strip URLs first, since playback URLs carry a token.
+#[derive(Clone, thiserror::Error)]
+#[error("{kind:?}: {message}")]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// A description without URLs or secrets.
+    pub message: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A transport error with a message (which must not contain a URL or a secret).
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Attaches the underlying error, kept for `source()` chains.
+    #[must_use]
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// The underlying error, if the front end attached one.
+    #[must_use]
+    pub fn inner(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.source.as_deref()
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response arrived but its body or headers could not be understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{kind}", .status.map(|s| format!("HTTP {}: ", s.as_u16())).unwrap_or_default())]
+pub struct DecodeError {
+    /// The HTTP status of the response, when known.
+    pub status: Option<StatusCode>,
+    /// What could not be decoded.
+    pub kind: DecodeErrorKind,
+}
+
+/// What exactly could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The body was empty where content was expected.
+    #[error("empty body")]
+    EmptyBody,
+    /// The JSON ended early (a truncated response).
+    #[error("truncated JSON")]
+    TruncatedJson,
+    /// The body is not valid JSON.
+    #[error("malformed JSON at line {line}, column {column}")]
+    MalformedJson {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A field is missing or has the wrong type or value.
+    #[error("field `{field}`: {reason}")]
+    Field {
+        /// Path of the field, e.g. `data.items[3].status`.
+        field: String,
+        /// What is wrong, without the value itself.
+        reason: String,
+    },
+    /// The body is not an envelope at all (e.g. an HTML error page from a proxy).
+    #[error("unexpected non-envelope body (content-type {content_type:?}): {snippet:?}")]
+    NotAnEnvelope {
+        /// The response's `Content-Type`.
+        content_type: Option<String>,
+        /// The start of the body, printable characters only.
+        snippet: String,
+    },
+    /// A header is present but malformed.
+    #[error("header `{name}`: {reason}")]
+    Header {
+        /// Header name.
+        name: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The body has the wrong length or shape (e.g. an AES key that is not 16 bytes).
+    #[error("{0}")]
+    Body(String),
+}
+
+impl DecodeError {
+    pub(crate) fn new(status: Option<StatusCode>, kind: DecodeErrorKind) -> Self {
+        Self { status, kind }
+    }
+}
+
+/// The API answered with an error envelope (either family).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} {code}: {message}", .status.as_u16())]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The machine-readable code.
+    pub code: ErrorCode,
+    /// The API's human-readable message.
+    pub message: String,
+    /// The HTTP status of the response.
+    pub status: StatusCode,
+    /// Rate-limit headers, when the route sends them.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl ApiError {
+    /// An API error with the given code, message and status.
+    pub fn new(code: ErrorCode, message: impl Into<String>, status: StatusCode) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            status,
+            rate_limit: None,
+        }
+    }
+}
+
+/// The daily playback-token quota is used up (`RATE_LIMIT_EXCEEDED`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("daily playback-token quota used up ({message}){}", .rate_limit.as_ref().map(|r| format!("; resets at Unix time {}", r.reset_at)).unwrap_or_default())]
+#[non_exhaustive]
+pub struct QuotaExhausted {
+    /// The API's message, e.g. "Daily limit of 1000 playback tokens exceeded."
+    pub message: String,
+    /// The rate-limit headers of the refusal (limit, remaining = 0, reset time).
+    pub rate_limit: Option<RateLimit>,
+    /// How long until the reset, from the response's own `Date` header when it had one
+    /// (immune to a skewed client clock). See [`RateLimit::time_until_reset`].
+    pub retry_after: Option<Duration>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_have_codes_and_retryability() {
+        let timeout = Error::Timeout {
+            after: Duration::from_secs(10),
+        };
+        assert!(timeout.is_retryable());
+        assert_eq!(timeout.code().as_str(), "TIMEOUT");
+        assert_eq!(timeout.to_string(), "timed out after 10000 ms");
+
+        let api = Error::Api(ApiError::new(
+            ErrorCode::InvalidApiKey,
+            "Invalid API key.",
+            StatusCode::UNAUTHORIZED,
+        ));
+        assert!(!api.is_retryable());
+        assert_eq!(api.status(), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(api.remedy(), Some(Remedy::RotateApiKey));
+        assert_eq!(api.to_string(), "401 INVALID_API_KEY: Invalid API key.");
+
+        let bad_gateway = Error::Decode(DecodeError::new(
+            Some(StatusCode::BAD_GATEWAY),
+            DecodeErrorKind::EmptyBody,
+        ));
+        assert!(bad_gateway.is_retryable());
+        let length_required = Error::Decode(DecodeError::new(
+            Some(StatusCode::LENGTH_REQUIRED),
+            DecodeErrorKind::EmptyBody,
+        ));
+        assert!(!length_required.is_retryable());
+    }
+
+    #[test]
+    fn transport_errors_keep_their_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let err = TransportError::new(TransportErrorKind::ConnectionReset, "connection reset")
+            .with_source(io);
+        assert!(err.inner().is_some());
+        assert_eq!(err.to_string(), "ConnectionReset: connection reset");
+    }
+}

@@ -1,0 +1,179 @@
+//! The `X-RateLimit-*` headers of the mint route.
+
+use std::time::Duration;
+
+use http::HeaderMap;
+use time::OffsetDateTime;
+
+use crate::error::{DecodeError, DecodeErrorKind};
+
+/// `X-RateLimit-Limit`: the key's daily playback-token limit.
+pub const HEADER_LIMIT: &str = "x-ratelimit-limit";
+/// `X-RateLimit-Remaining`: mints left today.
+pub const HEADER_REMAINING: &str = "x-ratelimit-remaining";
+/// `X-RateLimit-Reset`: Unix seconds of the next reset (00:00:00 UTC).
+pub const HEADER_RESET: &str = "x-ratelimit-reset";
+
+/// The daily playback-token quota as the mint route reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// The key's daily limit.
+    pub limit: u32,
+    /// Mints left until the reset.
+    pub remaining: u32,
+    /// Unix seconds of the reset.
+    pub reset_at: u64,
+    /// Unix seconds of the response's `Date` header, when it had one: the server's "now", used to
+    /// compute the wait until the reset without trusting the client's wall clock.
+    pub server_time: Option<u64>,
+}
+
+impl RateLimit {
+    /// A rate-limit state (mostly for tests and servers).
+    #[must_use]
+    pub fn new(limit: u32, remaining: u32, reset_at: u64) -> Self {
+        Self {
+            limit,
+            remaining,
+            reset_at,
+            server_time: None,
+        }
+    }
+
+    /// Reads the three headers. `Ok(None)` when none is present (a route without a quota);
+    /// an error names the header that is missing or malformed.
+    pub fn from_headers(headers: &HeaderMap) -> Result<Option<Self>, DecodeError> {
+        let present = [HEADER_LIMIT, HEADER_REMAINING, HEADER_RESET]
+            .iter()
+            .filter(|h| headers.contains_key(**h))
+            .count();
+        if present == 0 {
+            return Ok(None);
+        }
+        let limit = number(headers, HEADER_LIMIT)?;
+        let remaining = number(headers, HEADER_REMAINING)?;
+        let reset_at = number(headers, HEADER_RESET)?;
+        let limit = u32::try_from(limit).map_err(|_| header_error(HEADER_LIMIT, "out of range"))?;
+        // Remaining never exceeds the limit and never goes below zero.
+        let remaining = u32::try_from(remaining)
+            .map_err(|_| header_error(HEADER_REMAINING, "out of range"))?
+            .min(limit);
+        Ok(Some(Self {
+            limit,
+            remaining,
+            reset_at,
+            server_time: server_date(headers),
+        }))
+    }
+
+    /// The reset time as a UTC date-time.
+    #[must_use]
+    pub fn reset_at_utc(&self) -> Option<OffsetDateTime> {
+        i64::try_from(self.reset_at)
+            .ok()
+            .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+    }
+
+    /// How long until the quota resets. Uses the response's `Date` when known; otherwise the
+    /// caller's wall clock `now_unix` (seconds). Zero when the reset is already past.
+    #[must_use]
+    pub fn time_until_reset(&self, now_unix: Option<u64>) -> Option<Duration> {
+        let now = self.server_time.or(now_unix)?;
+        Some(Duration::from_secs(self.reset_at.saturating_sub(now)))
+    }
+
+    /// Whether the remaining quota is at or below `fraction` of the limit (e.g. `0.1`).
+    #[must_use]
+    pub fn is_low(&self, fraction: f64) -> bool {
+        f64::from(self.remaining) <= f64::from(self.limit) * fraction
+    }
+}
+
+fn header_error(name: &'static str, reason: &'static str) -> DecodeError {
+    DecodeError::new(None, DecodeErrorKind::Header { name, reason })
+}
+
+fn number(headers: &HeaderMap, name: &'static str) -> Result<u64, DecodeError> {
+    let value = headers.get(name).ok_or_else(|| {
+        header_error(
+            name,
+            "missing while the other rate-limit headers are present",
+        )
+    })?;
+    value
+        .to_str()
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .ok_or_else(|| header_error(name, "not a non-negative integer"))
+}
+
+/// Parses an HTTP `Date` header (IMF-fixdate, e.g. `Tue, 24 Nov 2026 03:15:59 GMT`).
+fn server_date(headers: &HeaderMap) -> Option<u64> {
+    let raw = headers.get(http::header::DATE)?.to_str().ok()?;
+    let parsed = httpdate::parse_http_date(raw).ok()?;
+    parsed
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn reads_the_three_headers_and_the_server_date() {
+        let map = headers(&[
+            ("X-RateLimit-Limit", "1000"),
+            ("X-RateLimit-Remaining", "998"),
+            ("X-RateLimit-Reset", "1795564800"),
+            ("Date", "Tue, 24 Nov 2026 23:58:00 GMT"),
+        ]);
+        let rl = RateLimit::from_headers(&map).unwrap().unwrap();
+        assert_eq!(
+            (rl.limit, rl.remaining, rl.reset_at),
+            (1000, 998, 1_795_564_800)
+        );
+        assert_eq!(rl.time_until_reset(Some(0)), Some(Duration::from_secs(120)));
+        assert_eq!(
+            rl.reset_at_utc().unwrap().to_string(),
+            "2026-11-25 0:00:00.0 +00:00:00"
+        );
+    }
+
+    #[test]
+    fn absent_headers_are_none_and_broken_ones_are_named() {
+        assert_eq!(RateLimit::from_headers(&HeaderMap::new()).unwrap(), None);
+        let err = RateLimit::from_headers(&headers(&[
+            ("X-RateLimit-Limit", "1000"),
+            ("X-RateLimit-Remaining", "-1"),
+            ("X-RateLimit-Reset", "1"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("x-ratelimit-remaining"), "{err}");
+        let err = RateLimit::from_headers(&headers(&[("X-RateLimit-Limit", "10")])).unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn without_a_date_the_callers_clock_is_used() {
+        let rl = RateLimit::new(10, 0, 1000);
+        assert_eq!(rl.time_until_reset(None), None);
+        assert_eq!(
+            rl.time_until_reset(Some(990)),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(rl.time_until_reset(Some(2000)), Some(Duration::ZERO));
+        assert!(rl.is_low(0.1));
+    }
+}

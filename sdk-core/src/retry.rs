@@ -1,0 +1,1 @@
+//! Retry decisions as a pure function: which outcomes retry, and after how long.

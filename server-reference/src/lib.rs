@@ -1,0 +1,3 @@
+//! Reference server implementing the Ansdev API contract, for tests and the demo.
+
+pub use sdk_core as core;
