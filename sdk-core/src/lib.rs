@@ -45,3 +45,8 @@ pub use model::{
 };
 pub use rate_limit::RateLimit;
 pub use secret::{AesKey, PlaybackToken, UserToken};
+
+/// The workspace README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
