@@ -142,6 +142,9 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The call needs an API key and the client has none.
+    #[error("this call needs an API key; configure one on the client")]
+    MissingApiKey,
     /// The base URL is not an absolute `http`/`https` URL.
     #[error("invalid base URL: {reason}")]
     InvalidBaseUrl {

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use http::{Response, StatusCode};
 use sdk_core::endpoint::{
     CreateApiKey, Endpoint, GetVideo, ListApiKeys, ListVideos, MintPlaybackToken, RevokeApiKey,
+    VideoQuery,
 };
 use sdk_core::{
     ApiKey, CodeFamily, DecodeErrorKind, Error, ErrorCode, KeyId, NewApiKey, Scope, UserToken,
@@ -53,7 +54,7 @@ fn video_and_video_page() {
     assert!(video.encrypted && video.is_playable());
     assert_eq!(video.renditions, ["720p", "480p"]);
 
-    let page = ListVideos::new(&key)
+    let page = ListVideos::new(&key, VideoQuery::new())
         .parse_response(&response(200, fixture("success/video_page.json")))
         .unwrap();
     assert_eq!(page.items.len(), 3);
@@ -183,7 +184,7 @@ fn answers_that_are_not_envelopes() {
         matches!(&err, Error::Decode(d) if matches!(d.kind, DecodeErrorKind::NotAnEnvelope { .. }))
     );
 
-    let err = ListVideos::new(&key)
+    let err = ListVideos::new(&key, VideoQuery::new())
         .parse_response(&response(200, fixture("raw/truncated.json")))
         .unwrap_err();
     assert!(matches!(&err, Error::Decode(d) if d.kind == DecodeErrorKind::TruncatedJson));

@@ -5,6 +5,7 @@
 use sdk_core::endpoint::{
     CreateApiKey, Endpoint, FetchKey, FetchMasterPlaylist, FetchMediaPlaylist, FetchSegment,
     FetchSessionKey, GetVideo, ListApiKeys, ListVideos, MintPlaybackToken, RevokeApiKey, Route,
+    VideoQuery,
 };
 use sdk_core::{
     ApiKey, BaseUrl, BuildError, KeyId, NewApiKey, PlaybackToken, Scope, UserToken, VideoId,
@@ -23,7 +24,9 @@ fn api_key_routes_send_the_key_as_a_sensitive_header() {
     let key = key();
     let id = VideoId::new("vid_1").unwrap();
     let requests = [
-        ListVideos::new(&key).to_request(&base()).unwrap(),
+        ListVideos::new(&key, VideoQuery::new())
+            .to_request(&base())
+            .unwrap(),
         GetVideo::new(&key, id.clone()).to_request(&base()).unwrap(),
         MintPlaybackToken::new(&key, id)
             .to_request(&base())
@@ -117,8 +120,7 @@ fn key_management_uses_a_sensitive_bearer_token_and_a_json_body() {
 
 #[test]
 fn client_side_validation_names_the_problem() {
-    let key = key();
-    let err = ListVideos::new(&key).limit(101).unwrap_err();
+    let err = VideoQuery::new().limit(101).unwrap_err();
     assert_eq!(
         err,
         BuildError::InvalidParameter {

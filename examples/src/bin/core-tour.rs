@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use sdk_core::endpoint::{
     CreateApiKey, Endpoint, FetchKey, FetchMasterPlaylist, FetchMediaPlaylist, GetVideo,
-    ListApiKeys, ListVideos, MintPlaybackToken, RevokeApiKey,
+    ListApiKeys, ListVideos, MintPlaybackToken, RevokeApiKey, VideoQuery,
 };
 use sdk_core::{
     ApiKey, BaseUrl, ErrorCode, KeyId, NewApiKey, PlaybackToken, Scope, UserToken, VideoId,
@@ -40,7 +40,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("API key {key:?} (Debug shows only the public prefix)\n");
     println!("Requests built by sdk-core against {}:", base.as_str());
     let requests = [
-        ListVideos::new(&key).limit(50)?.to_request(&base)?,
+        ListVideos::new(&key, VideoQuery::new().limit(50)?).to_request(&base)?,
         GetVideo::new(&key, video.clone()).to_request(&base)?,
         MintPlaybackToken::new(&key, video.clone()).to_request(&base)?,
         FetchMasterPlaylist::new(&token, &video).to_request(&base)?,
