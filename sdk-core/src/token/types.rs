@@ -20,6 +20,13 @@ impl RequestId {
     pub fn get(self) -> u64 {
         self.0
     }
+
+    /// The id from its number, for front ends that pass it through another language (e.g. to
+    /// JavaScript and back). An id the manager never issued is simply not recognised.
+    #[must_use]
+    pub const fn from_raw(raw: u64) -> Self {
+        Self(raw)
+    }
 }
 
 impl fmt::Display for RequestId {
@@ -40,6 +47,13 @@ impl Generation {
     #[must_use]
     pub fn get(self) -> u64 {
         self.0
+    }
+
+    /// The generation from its number, for players that report refusals from another language.
+    /// A generation the manager never issued is treated as stale.
+    #[must_use]
+    pub const fn from_raw(raw: u64) -> Self {
+        Self(raw)
     }
 }
 
