@@ -83,6 +83,10 @@ struct Checker {
     /// Videos with a caller that got `Pending` and has not been answered yet.
     waiting: BTreeSet<VideoId>,
     generations: BTreeMap<VideoId, Vec<Generation>>,
+    /// Videos whose playback is active (keep-warm may mint for them unasked).
+    active: BTreeSet<VideoId>,
+    /// Minting is paused until then after a quota refusal.
+    quota_until: Option<Instant>,
     serial: u32,
 }
 
@@ -98,6 +102,8 @@ impl Checker {
             last_id: None,
             waiting: BTreeSet::new(),
             generations: BTreeMap::new(),
+            active: BTreeSet::new(),
+            quota_until: None,
             serial: 0,
         }
     }
@@ -132,6 +138,13 @@ impl Checker {
                 request.video
             );
             assert!(self.tokens.in_flight(&request.video));
+            assert!(
+                self.waiting.contains(&request.video)
+                    || (self.config.keep_warm && self.active.contains(&request.video)),
+                "a mint nobody asked for: {:?}",
+                request.video
+            );
+            assert!(!self.quota_paused(), "a mint during a quota pause");
             self.outstanding.insert(request.id, request.video);
         }
     }
@@ -155,7 +168,11 @@ impl Checker {
         }
     }
 
-    fn respond(&mut self, id: RequestId, outcome: &Outcome) {
+    fn quota_paused(&self) -> bool {
+        self.quota_until.is_some_and(|until| self.now < until)
+    }
+
+    fn respond(&mut self, id: RequestId, outcome: &Outcome, current: bool) {
         self.serial += 1;
         let result = match outcome {
             Outcome::Token { ttl } => Ok(minted(
@@ -164,6 +181,12 @@ impl Checker {
             )),
             Outcome::Retryable => Err(unavailable()),
             Outcome::Quota { retry_after } => {
+                if current {
+                    let wait =
+                        retry_after.map_or(self.config.quota_fallback_wait, Duration::from_secs);
+                    let until = self.now + wait;
+                    self.quota_until = Some(self.quota_until.map_or(until, |u| u.max(until)));
+                }
                 Err(quota_refusal(retry_after.map(Duration::from_secs)))
             }
             Outcome::Fatal => Err(not_found()),
@@ -178,6 +201,10 @@ impl Checker {
                 match self.tokens.request_token(&video, self.now) {
                     TokenLookup::Ready(token) => self.check_handout(&video, &token),
                     TokenLookup::Pending => {
+                        assert!(
+                            !self.quota_paused(),
+                            "a caller left waiting during a quota pause"
+                        );
                         self.waiting.insert(video);
                     }
                     TokenLookup::Failed(error) => {
@@ -201,7 +228,7 @@ impl Checker {
                         self.finished[pick % self.finished.len()]
                     };
                     // Not wanted any more: nothing may change.
-                    self.respond(id, outcome);
+                    self.respond(id, outcome, false);
                     assert!(
                         self.tokens.poll_event().is_none(),
                         "a stale answer had an effect"
@@ -214,7 +241,7 @@ impl Checker {
                         .unwrap();
                     self.outstanding.remove(&id);
                     self.finished.push(id);
-                    self.respond(id, outcome);
+                    self.respond(id, outcome, true);
                 }
             }
             Op::Reject {
@@ -240,8 +267,13 @@ impl Checker {
             }
             Op::Timeout => self.tokens.handle_timeout(self.now),
             Op::SetActive(v, active) => {
-                self.tokens
-                    .set_active(&video(VIDEOS[*v]), *active, self.now);
+                let video = video(VIDEOS[*v]);
+                self.tokens.set_active(&video, *active, self.now);
+                if *active {
+                    self.active.insert(video);
+                } else {
+                    self.active.remove(&video);
+                }
             }
         }
         self.drain();
@@ -253,6 +285,7 @@ impl Checker {
         for v in VIDEOS {
             self.tokens.set_active(&video(v), false, self.now);
         }
+        self.active.clear();
         for _ in 0..200 {
             self.drain();
             self.transmit();
@@ -260,7 +293,7 @@ impl Checker {
             for id in ids {
                 self.outstanding.remove(&id);
                 self.finished.push(id);
-                self.respond(id, &Outcome::Token { ttl: 300 });
+                self.respond(id, &Outcome::Token { ttl: 300 }, true);
             }
             self.drain();
             match self.tokens.poll_timeout() {

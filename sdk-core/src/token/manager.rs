@@ -220,6 +220,9 @@ impl TokenManager {
         slot.active = active;
         if active {
             slot.warm_suspended = false;
+        } else if slot.mint == Mint::Queued && !slot.waiting {
+            // A keep-warm refresh not sent yet: nobody wants it any more.
+            slot.mint = Mint::Idle;
         }
         if slot.is_empty() {
             self.slots.remove(video);
