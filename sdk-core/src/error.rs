@@ -316,6 +316,21 @@ pub struct QuotaExhausted {
     pub retry_after: Option<Duration>,
 }
 
+impl QuotaExhausted {
+    /// A quota refusal (for token providers and tests; the API's is built by the decoder).
+    pub fn new(
+        message: impl Into<String>,
+        rate_limit: Option<RateLimit>,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            rate_limit,
+            retry_after,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
