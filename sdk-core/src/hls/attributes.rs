@@ -34,14 +34,20 @@ pub(crate) struct Attribute<'a> {
 pub(crate) fn read(list: &str) -> Result<Vec<Attribute<'_>>, &'static str> {
     let bytes = list.as_bytes();
     let mut attributes: Vec<Attribute<'_>> = Vec::new();
+    // m3u8-rs skips blanks before a name; anything else stays as strict as RFC 8216 §4.2, so
+    // that this reader and m3u8-rs never read one line two different ways.
     let mut i = skip_blanks(bytes, 0);
     while i < bytes.len() {
         let eq = list[i..]
             .find('=')
             .map(|at| i + at)
             .ok_or("attribute without `=`")?;
-        let name = list[i..eq].trim();
-        if name.is_empty() || name.contains([',', '"']) {
+        let name = &list[i..eq];
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        {
             return Err("attribute with an invalid name");
         }
         if attributes.iter().any(|a| a.name == name) {
@@ -57,15 +63,17 @@ pub(crate) fn read(list: &str) -> Result<Vec<Attribute<'_>>, &'static str> {
             (Value::Quoted(&list[span.clone()]), span, close + 1)
         } else {
             let end = list[start..].find(',').map_or(list.len(), |at| start + at);
-            let trimmed_end = start + list[start..end].trim_end().len();
-            let span = start..trimmed_end;
-            (Value::Unquoted(&list[span.clone()]), span, end)
+            let span = start..end;
+            let value = &list[span.clone()];
+            if value.is_empty() || value.contains(char::is_whitespace) || value.contains('"') {
+                return Err("an unquoted value is empty or holds whitespace or quotes");
+            }
+            (Value::Unquoted(value), span, end)
         };
         attributes.push(Attribute { name, value, span });
-        i = skip_blanks(bytes, after);
-        match bytes.get(i) {
+        match bytes.get(after) {
             None => break,
-            Some(b',') => i = skip_blanks(bytes, i + 1),
+            Some(b',') => i = skip_blanks(bytes, after + 1),
             Some(_) => return Err("expected `,` after a quoted value"),
         }
     }
@@ -104,8 +112,8 @@ mod tests {
     }
 
     #[test]
-    fn tolerates_blanks_and_a_trailing_comma() {
-        let attrs = read(" METHOD=NONE , X=\"y\",").unwrap();
+    fn tolerates_blanks_before_names_and_a_trailing_comma() {
+        let attrs = read(" METHOD=NONE, X=\"y\",").unwrap();
         assert_eq!(attrs[0].value, Value::Unquoted("NONE"));
         assert_eq!(attrs[1].value, Value::Quoted("y"));
         assert!(read("").unwrap().is_empty());
@@ -121,5 +129,14 @@ mod tests {
             Err("expected `,` after a quoted value")
         );
         assert_eq!(read("=1"), Err("attribute with an invalid name"));
+        assert_eq!(read("METHOD =NONE"), Err("attribute with an invalid name"));
+        let whitespace = Err("an unquoted value is empty or holds whitespace or quotes");
+        assert_eq!(read("METHOD=AES-128 ,URI=\"k\""), whitespace);
+        assert_eq!(read("METHOD=NONE "), whitespace);
+        assert_eq!(read("IV=,METHOD=NONE"), whitespace);
+        assert_eq!(
+            read("URI=\"k\" ,X=1"),
+            Err("expected `,` after a quoted value")
+        );
     }
 }

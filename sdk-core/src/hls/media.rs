@@ -3,6 +3,7 @@
 use super::encryption::{ActiveKey, Encryption};
 use super::error::{HlsError, Location};
 use super::input;
+use super::key_line::aes128_uri_span;
 
 /// A media playlist: the list of segments of one rendition.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +55,9 @@ pub fn parse_media(text: &str) -> Result<MediaPlaylist, HlsError> {
     let text = input::playlist_text(text)?;
     if m3u8_rs::is_master_playlist(text.as_bytes()) {
         return Err(HlsError::UnexpectedMaster);
+    }
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        aes128_uri_span(line, Location::Line(index + 1))?;
     }
     let parsed = input::complete(text, m3u8_rs::parse_media_playlist(text.as_bytes()))?;
     check_every_extinf_has_a_segment(text, parsed.segments.len())?;

@@ -18,6 +18,7 @@ mod attributes;
 mod encryption;
 mod error;
 mod input;
+mod key_line;
 mod key_uri;
 mod master;
 mod media;

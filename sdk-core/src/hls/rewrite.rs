@@ -2,13 +2,11 @@
 
 use crate::model::VideoId;
 
-use super::attributes::{self, Value};
 use super::encryption::Encryption;
-use super::error::{HlsError, Location, short};
+use super::error::{HlsError, Location};
+use super::key_line::aes128_uri_span;
 use super::key_uri::stable_key_uri;
 use super::media::{MediaPlaylist, parse_media};
-
-const KEY_TAG: &str = "#EXT-X-KEY:";
 
 /// Rewrites the `URI` of every `#EXT-X-KEY` with `METHOD=AES-128` to
 /// [`stable_key_uri(job_id)`](super::stable_key_uri), keeping `IV`, `KEYFORMAT` and every other
@@ -39,7 +37,7 @@ pub fn rewrite_key_uris(media_text: &str, job_id: &VideoId) -> Result<String, Hl
     let mut out = String::with_capacity(media_text.len() + 64);
     for (index, line) in media_text.split_inclusive('\n').enumerate() {
         let at = Location::Line(index + 1);
-        match uri_span(line, at)? {
+        match aes128_uri_span(line, at)? {
             Some(span) => {
                 out.push_str(line.get(..span.start).unwrap_or_default());
                 out.push_str(&stable);
@@ -56,38 +54,6 @@ pub fn rewrite_key_uris(media_text: &str, job_id: &VideoId) -> Result<String, Hl
         });
     }
     Ok(out)
-}
-
-/// The byte range, within `line`, of the URI value to replace: `Some` for an AES-128 key tag.
-fn uri_span(line: &str, at: Location) -> Result<Option<std::ops::Range<usize>>, HlsError> {
-    let trimmed = line.trim_start();
-    let Some(rest) = trimmed.strip_prefix(KEY_TAG) else {
-        return Ok(None);
-    };
-    let list_start = line.len() - trimmed.len() + KEY_TAG.len();
-    let list = rest.trim_end_matches(['\r', '\n']);
-    let malformed = |detail: &str| HlsError::Malformed {
-        at: Some(at),
-        detail: format!("#EXT-X-KEY: {detail}"),
-    };
-    let attrs = attributes::read(list).map_err(malformed)?;
-    let method = attributes::find(&attrs, "METHOD")
-        .ok_or_else(|| malformed("no METHOD attribute"))?
-        .value;
-    match method {
-        Value::Unquoted("NONE") => Ok(None),
-        Value::Unquoted("AES-128") => match attributes::find(&attrs, "URI") {
-            Some(uri) if matches!(uri.value, Value::Quoted(_)) => {
-                Ok(Some(list_start + uri.span.start..list_start + uri.span.end))
-            }
-            Some(_) => Err(malformed("URI must be a quoted string")),
-            None => Err(HlsError::KeyWithoutUri { at }),
-        },
-        other => Err(HlsError::UnsupportedKeyMethod {
-            method: short(other.as_str()),
-            at,
-        }),
-    }
 }
 
 fn same_apart_from_key_uris(before: &MediaPlaylist, after: &MediaPlaylist, stable: &str) -> bool {
