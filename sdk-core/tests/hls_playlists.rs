@@ -271,13 +271,23 @@ fn malformed_inputs_give_typed_errors() {
 
 #[test]
 fn errors_never_echo_the_playlist_or_a_token() {
-    let token = "eyJhbGciOiJIUzI1NiJ9.secret.sig";
+    // A playback JWT is far longer than any method name.
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJqb2JfMSJ9.secret-signature-0123456789";
     let playlist = format!(
         "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-KEY:METHOD=AES-128,URI=\"/v1/video/playback/key/{token}/j\",IV=0x{token}\n#EXTINF:6,\ns.ts\n"
     );
     let err = parse_media(&playlist).unwrap_err();
     assert!(matches!(err, HlsError::BadIv { .. }));
     assert!(!err.to_string().contains("secret"), "{err}");
+    let odd_method = format!("#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-KEY:METHOD={token}\n");
+    let err = parse_media(&odd_method).unwrap_err();
+    assert_eq!(
+        err,
+        HlsError::UnsupportedKeyMethod {
+            method: "(not shown)".into(),
+            at: Location::Line(3)
+        }
+    );
     let truncated = format!("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"/key/{token}");
     let err = parse_media(&truncated).unwrap_err();
     assert!(!format!("{err} {err:?}").contains("secret"), "{err}");

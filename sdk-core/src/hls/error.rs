@@ -6,6 +6,7 @@ use crate::error::{DecodeError, DecodeErrorKind, Error};
 
 /// Where in a playlist a problem was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Location {
     /// A 1-based line of the playlist text.
     Line(usize),
@@ -50,7 +51,7 @@ pub enum HlsError {
     /// supported; `SAMPLE-AES` is not).
     #[error("unsupported key method {method:?} at {at}")]
     UnsupportedKeyMethod {
-        /// The method as written, shortened to 32 printable characters.
+        /// The method as written, or `(not shown)` when it does not look like a method name.
         method: String,
         /// Where.
         at: Location,
@@ -58,7 +59,7 @@ pub enum HlsError {
     /// An `#EXT-X-KEY` uses a `KEYFORMAT` other than `identity`.
     #[error("unsupported key format {format:?} at {at}")]
     UnsupportedKeyFormat {
-        /// The key format as written, shortened to 32 printable characters.
+        /// The key format as written, or `(not shown)` when it does not look like a name.
         format: String,
         /// Where.
         at: Location,
@@ -99,19 +100,20 @@ impl From<HlsError> for Error {
     }
 }
 
-/// Shortens a value from the playlist to something safe to keep in an error: at most 32
-/// printable ASCII characters (a method or format name is short; anything longer is garbage).
+/// A method or key-format name from the playlist, as far as it is safe to keep in an error:
+/// shown whole when it is short and name-like, else not at all (never a prefix of something
+/// longer, which could be part of a token). 48 characters fit every registered KEYFORMAT
+/// (`urn:uuid:` + a UUID is 45) and are far shorter than a playback JWT.
 pub(crate) fn short(value: &str) -> String {
-    const MAX: usize = 32;
-    let mut out: String = value
-        .chars()
-        .filter(|c| c.is_ascii_graphic())
-        .take(MAX)
-        .collect();
-    if value.chars().count() > MAX {
-        out.push('…');
+    const MAX: usize = 48;
+    let name_like = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b':' | b'_' | b'/' | b'-'));
+    if value.len() <= MAX && name_like {
+        value.to_owned()
+    } else {
+        "(not shown)".to_owned()
     }
-    out
 }
 
 #[cfg(test)]
@@ -152,9 +154,13 @@ mod tests {
     }
 
     #[test]
-    fn short_keeps_errors_small_and_printable() {
+    fn short_shows_names_whole_or_not_at_all() {
         assert_eq!(short("SAMPLE-AES"), "SAMPLE-AES");
-        assert_eq!(short("a\nb"), "ab");
-        assert_eq!(short(&"x".repeat(100)).chars().count(), 33);
+        assert_eq!(
+            short("com.apple.streamingkeydelivery"),
+            "com.apple.streamingkeydelivery"
+        );
+        assert_eq!(short("a\nb"), "(not shown)");
+        assert_eq!(short(&"x".repeat(100)), "(not shown)");
     }
 }

@@ -38,6 +38,12 @@ pub struct Segment {
 /// Each segment gets the `#EXT-X-KEY` in force for it (the last one before it), with its IV:
 /// the explicit `IV=0x…`, or else the segment's media sequence number (RFC 8216 §5.2).
 ///
+/// Refused: a key method other than `AES-128`/`NONE`, a `KEYFORMAT` other than `identity`, an
+/// AES-128 key without `URI`, a bad `IV`, a missing `#EXT-X-TARGETDURATION`, a segment without
+/// a valid `#EXTINF`, and any line m3u8-rs would skip. Every `#EXT-X-KEY` line is checked, even
+/// one after the last segment. A playlist cut inside a segment URI cannot be told from a live
+/// playlist; [`MediaPlaylist::end_list`] says whether it is complete.
+///
 /// ```
 /// use sdk_core::hls::{parse_media, Encryption};
 ///
