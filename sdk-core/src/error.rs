@@ -267,6 +267,12 @@ pub enum DecodeErrorKind {
     /// The body has the wrong length or shape (e.g. an AES key that is not 16 bytes).
     #[error("{0}")]
     Body(String),
+    /// An HLS playlist could not be read (see [`crate::hls::HlsError`]).
+    #[error("playlist: {reason}")]
+    Playlist {
+        /// What is wrong, without any URL or token from the playlist.
+        reason: String,
+    },
 }
 
 impl DecodeError {

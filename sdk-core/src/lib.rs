@@ -27,6 +27,7 @@ pub mod clock;
 pub mod endpoint;
 pub mod envelope;
 mod error;
+pub mod hls;
 pub mod model;
 pub mod rate_limit;
 pub mod retry;
