@@ -45,6 +45,9 @@ enum Op {
     },
     Timeout,
     SetActive(usize, bool),
+    /// A token obtained elsewhere (a player URL).
+    Insert(usize, u64),
+    Forget(usize),
 }
 
 fn outcome() -> impl Strategy<Value = Outcome> {
@@ -67,6 +70,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(video, pick, code)| Op::Reject { video, pick, code }),
         2 => Just(Op::Timeout),
         1 => (0..VIDEOS.len(), any::<bool>()).prop_map(|(v, a)| Op::SetActive(v, a)),
+        1 => (0..VIDEOS.len(), 0..TTLS.len()).prop_map(|(v, t)| Op::Insert(v, TTLS[t])),
+        1 => (0..VIDEOS.len()).prop_map(Op::Forget),
     ]
 }
 
@@ -266,6 +271,18 @@ impl Checker {
                     .handle_rejection(&video, generation, &code, self.now);
             }
             Op::Timeout => self.tokens.handle_timeout(self.now),
+            Op::Insert(v, ttl) => {
+                self.serial += 1;
+                let token = minted(&format!("url{}", self.serial), Duration::from_secs(*ttl));
+                self.tokens
+                    .insert_token(&video(VIDEOS[*v]), token, self.now);
+            }
+            Op::Forget(v) => {
+                let video = video(VIDEOS[*v]);
+                self.tokens.forget(&video);
+                self.active.remove(&video);
+                assert!(!self.tokens.in_flight(&video));
+            }
             Op::SetActive(v, active) => {
                 let video = video(VIDEOS[*v]);
                 self.tokens.set_active(&video, *active, self.now);

@@ -113,7 +113,9 @@ impl TokenManager {
     }
 
     /// The answer to mint request `id`. An answer that is no longer wanted (unknown id, an
-    /// abandoned or superseded request) is dropped.
+    /// abandoned or superseded request) is dropped. One that arrives after its deadline but
+    /// before [`handle_timeout`](Self::handle_timeout) abandoned it is still used: a minted
+    /// token has already spent quota.
     pub fn handle_response(
         &mut self,
         id: RequestId,
