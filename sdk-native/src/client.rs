@@ -9,7 +9,7 @@ use http::Request;
 use http::header::{HeaderValue, USER_AGENT};
 use sdk_core::endpoint::Endpoint;
 use sdk_core::retry::{RetryDecision, RetryPolicy};
-use sdk_core::{ApiKey, BaseUrl, BuildError, Error};
+use sdk_core::{ApiKey, BaseUrl, BuildError, Error, TokenConfig};
 use tracing::Instrument;
 
 use crate::transport::{ReqwestTransport, Transport};
@@ -43,6 +43,7 @@ pub(crate) struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     user_agent: HeaderValue,
+    pub(crate) tokens: Arc<crate::playback::Tokens>,
 }
 
 impl fmt::Debug for Client {
@@ -162,6 +163,7 @@ pub struct ClientBuilder {
     key: Option<String>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    token_config: Option<TokenConfig>,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     transport: Option<Arc<dyn Transport>>,
@@ -199,6 +201,12 @@ impl ClientBuilder {
     /// Retry policy (default: 4 attempts, jittered exponential backoff from 250 ms).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// How playback sessions refresh tokens (refresh margin, keep-warm, mint retries).
+    pub fn token_config(mut self, config: TokenConfig) -> Self {
+        self.token_config = Some(config);
         self
     }
 
@@ -242,15 +250,22 @@ impl ClientBuilder {
             (None, Some(http)) => Arc::new(ReqwestTransport::new(http)),
             (None, None) => Arc::new(ReqwestTransport::default()),
         };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                base,
-                key,
-                transport,
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-                retry: self.retry.unwrap_or_default(),
-                user_agent,
-            }),
-        })
+        let token_config = self.token_config.unwrap_or_default();
+        // The sessions' mint provider calls back into this client, which owns the sessions'
+        // shared state: the provider holds a weak reference, so dropping the last clone of the
+        // client still frees (and zeroizes) the key and stops the driver task.
+        let inner = Arc::new_cyclic(|weak: &std::sync::Weak<Inner>| Inner {
+            base,
+            key,
+            transport,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            retry: self.retry.unwrap_or_default(),
+            user_agent,
+            tokens: Arc::new(crate::playback::Tokens::new(
+                token_config,
+                Arc::new(crate::playback::ApiMint(weak.clone())),
+            )),
+        });
+        Ok(Client { inner })
     }
 }

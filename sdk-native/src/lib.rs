@@ -22,17 +22,20 @@
 
 mod client;
 mod keys;
+pub mod playback;
 mod transport;
 mod videos;
 
 pub use client::{Client, ClientBuilder};
 pub use keys::KeysClient;
+pub use playback::{PlaybackEvent, PlaybackSession};
 pub use transport::{BoxFuture, FnTransport, ReqwestTransport, Transport};
 
 pub use sdk_core;
 pub use sdk_core::endpoint::VideoQuery;
 pub use sdk_core::retry::RetryPolicy;
 pub use sdk_core::{
-    AesKey, ApiKey, ApiKeyInfo, CreatedApiKey, Error, ErrorCode, KeyId, MintedToken, NewApiKey,
-    PlaybackToken, RateLimit, Remedy, Scope, UserToken, Video, VideoId, VideoPage, VideoStatus,
+    AesKey, ApiKey, ApiKeyInfo, CreatedApiKey, Error, ErrorCode, IssuedToken, KeyId, MintedToken,
+    NewApiKey, PlaybackToken, RateLimit, Remedy, Scope, TokenConfig, UserToken, Video, VideoId,
+    VideoPage, VideoStatus,
 };

@@ -17,7 +17,9 @@ impl TokenManager {
     /// - [`Remint`](Rejection::Remint) for an expired or invalid current token: it is dropped,
     ///   and the next [`request_token`](Self::request_token) mints a fresh one;
     /// - [`GaveUp`](Rejection::GaveUp) when the refused token was itself minted after a
-    ///   refusal (re-mint once, never in a loop), or for a token bound to another video;
+    ///   refusal less than a margin ago (re-mint once, never in a loop), or for a token bound to
+    ///   another video. A healing token refused later, after a margin of use, is a new incident
+    ///   and gets its own re-mint;
     /// - [`Unrelated`](Rejection::Unrelated) for codes that are not about the token.
     ///
     /// Several fetches refused with the same token get the same answer and cause one re-mint.
@@ -26,7 +28,7 @@ impl TokenManager {
         video: &VideoId,
         generation: Generation,
         code: &ErrorCode,
-        _now: Instant,
+        now: Instant,
     ) -> Rejection {
         let Some(slot) = self.slots.get_mut(video) else {
             return Rejection::Stale;
@@ -43,7 +45,8 @@ impl TokenManager {
         }
         let verdict = match code {
             ErrorCode::PlaybackTokenExpired | ErrorCode::PlaybackTokenInvalid => {
-                if held.after_rejection {
+                let just_minted = now.saturating_duration_since(held.received_at) < held.margin;
+                if held.after_rejection && just_minted {
                     Rejection::GaveUp(Error::AuthGaveUp { code: code.clone() })
                 } else {
                     Rejection::Remint
