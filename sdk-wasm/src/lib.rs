@@ -1,3 +1,41 @@
-//! Browser Player SDK for the Ansdev API (wasm-bindgen), built on sdk-core.
+//! # sdk-wasm — the browser Player SDK
+//!
+//! The wasm-bindgen front end of the Ansdev SDK: sdk-core's token manager, playback-URL and
+//! playlist rewriting, driven on the JavaScript event loop, with the global `fetch`, timers and
+//! `performance.now()` (so it runs in pages, workers and Node alike). It is shipped as the npm
+//! package `@ansdev/player` (see `README.md` next to this crate), whose hand-written
+//! `js/hls.js` plugs it into hls.js.
+//!
+//! - [`AnsdevPlayer`]: one video's playback, with tokens from the application's own backend
+//!   (`tokenProvider`, the recommended mode) or from an [`AnsdevClient`].
+//! - [`AnsdevClient`]: API-key mode; the key is held in wasm memory only and zeroized by
+//!   `free()`.
+//!
+//! Every error crossing to JavaScript is an `Error` named `AnsdevError` with `code`, `status`
+//! and `retryable`; none contains a key or a token.
+//!
+//! On other targets this crate only re-exports sdk-core, so the workspace builds everywhere.
 
 pub use sdk_core as core;
+
+#[cfg(target_family = "wasm")]
+mod client;
+#[cfg(target_family = "wasm")]
+mod events;
+#[cfg(target_family = "wasm")]
+mod js_error;
+#[cfg(target_family = "wasm")]
+mod options;
+#[cfg(target_family = "wasm")]
+mod platform;
+#[cfg(target_family = "wasm")]
+mod player;
+#[cfg(target_family = "wasm")]
+mod tokens;
+#[cfg(target_family = "wasm")]
+mod transport;
+
+#[cfg(target_family = "wasm")]
+pub use client::AnsdevClient;
+#[cfg(target_family = "wasm")]
+pub use player::AnsdevPlayer;

@@ -1,0 +1,198 @@
+//! Reading the options objects the JavaScript constructors take, and their TypeScript types.
+
+use std::time::Duration;
+
+use sdk_core::{BaseUrl, TokenConfig, VideoId};
+use wasm_bindgen::prelude::*;
+
+use crate::js_error::{get, invalid_argument, reject};
+
+#[wasm_bindgen(typescript_custom_section)]
+const OPTIONS_TS: &'static str = r#"
+/** What a token provider resolves to: a playback token and its lifetime in seconds. */
+export interface ProvidedToken {
+  token: string;
+  expiresIn: number;
+}
+
+/** Knobs of the token manager shared by both modes. */
+export interface TokenOptions {
+  /** Base URL of the Ansdev API (default `https://api.ansdev.cloud`). */
+  baseUrl?: string;
+  /** A token is used only while this much of its life is left (default 30, capped at a third of its lifetime). */
+  refreshMarginSeconds?: number;
+  /** A mint that takes longer is abandoned and retried (default 10 000). */
+  requestTimeoutMs?: number;
+  /** Refresh the token ahead of time while playback is active, so requests never wait for a mint (default false: lazy). */
+  keepWarm?: boolean;
+}
+
+/** Options of `new AnsdevPlayer(…)` (token-provider mode, recommended). */
+export interface PlayerOptions extends TokenOptions {
+  /** The video's job id: the playback routes are keyed by it. */
+  jobId: string;
+  /** The id your token provider receives (default: the job id). */
+  videoId?: string;
+  /** Calls your backend, which mints a token with its API key, e.g. `POST /v1/video/{videoId}/playback-token`. */
+  tokenProvider: (videoId: string) => Promise<ProvidedToken>;
+}
+
+/** Options of `new AnsdevClient(…)` (API-key mode: only where the key may be). */
+export interface ClientOptions extends TokenOptions {
+  /** An API key with scope `video:read`. Held in wasm memory only, zeroized by `free()`. */
+  apiKey: string;
+  /** Per-request timeout for the video routes (default 10 000). */
+  timeoutMs?: number;
+}
+
+/** Query of `listVideos`. */
+export interface VideoQuery {
+  limit?: number;
+  offset?: number;
+  status?: string;
+}
+
+/** A playback URL carrying the current token, and the generation to report if it is refused. */
+export interface AuthorizedUrl {
+  url: string;
+  generation: number;
+}
+
+/** An error from the SDK: a real `Error` with the API's (or the SDK's) code. */
+export interface AnsdevError extends Error {
+  name: "AnsdevError";
+  /** e.g. `PLAYBACK_TOKEN_EXPIRED`, `RATE_LIMIT_EXCEEDED`, `TRANSPORT_ERROR`, `TIMEOUT`. */
+  code: string;
+  /** The HTTP status, when a response arrived. */
+  status: number | null;
+  /** Whether trying again later can succeed. */
+  retryable: boolean;
+  /** For `RATE_LIMIT_EXCEEDED`: time until the quota resets, when known. */
+  retryAfterMs?: number;
+}
+
+export interface RateLimitInfo {
+  limit: number;
+  remaining: number;
+  /** Unix seconds of the next reset (00:00 UTC). */
+  resetAt: number;
+}
+
+export interface TokenRefreshedEvent {
+  videoId: string;
+  generation: number;
+  expiresIn: number;
+  rateLimit: RateLimitInfo | null;
+}
+
+export interface QuotaLowEvent extends RateLimitInfo {
+  videoId: string;
+}
+
+export interface PlaybackErrorEvent extends AnsdevError {
+  videoId: string;
+  /** Failed mint attempts in a row, or null for a refused playback request. */
+  attempt: number | null;
+  /** When the SDK tries again by itself, or null when it will not. */
+  retryInMs: number | null;
+}
+
+export interface AnsdevEvents {
+  tokenRefreshed: TokenRefreshedEvent;
+  quotaLow: QuotaLowEvent;
+  error: PlaybackErrorEvent;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `PlayerOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "PlayerOptions")]
+    pub type PlayerOptions;
+
+    /// `ClientOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ClientOptions")]
+    pub type ClientOptions;
+
+    /// `VideoQuery` in TypeScript.
+    #[wasm_bindgen(typescript_type = "VideoQuery")]
+    pub type VideoQueryOptions;
+}
+
+/// A required string option.
+pub(crate) fn required_string(options: &JsValue, name: &'static str) -> Result<String, JsValue> {
+    get(options, name)
+        .as_string()
+        .ok_or_else(|| invalid_argument(name, "is required and must be a string"))
+}
+
+/// An optional string option.
+pub(crate) fn optional_string(
+    options: &JsValue,
+    name: &'static str,
+) -> Result<Option<String>, JsValue> {
+    let value = get(options, name);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| invalid_argument(name, "must be a string"))
+}
+
+/// An optional non-negative number option.
+pub(crate) fn optional_number(
+    options: &JsValue,
+    name: &'static str,
+) -> Result<Option<f64>, JsValue> {
+    let value = get(options, name);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map(Some)
+        .ok_or_else(|| invalid_argument(name, "must be a non-negative number"))
+}
+
+/// A video id option.
+pub(crate) fn video_id(value: String) -> Result<VideoId, JsValue> {
+    VideoId::new(value).map_err(|e| reject(&e.into()))
+}
+
+/// The base URL (default: production).
+pub(crate) fn base_url(options: &JsValue) -> Result<BaseUrl, JsValue> {
+    match optional_string(options, "baseUrl")? {
+        Some(url) => BaseUrl::new(url).map_err(|e| reject(&e.into())),
+        None => Ok(BaseUrl::production()),
+    }
+}
+
+/// The token manager's configuration from `refreshMarginSeconds`, `requestTimeoutMs`, `keepWarm`.
+pub(crate) fn token_config(options: &JsValue) -> Result<TokenConfig, JsValue> {
+    let mut config = TokenConfig::default();
+    if let Some(margin) = optional_number(options, "refreshMarginSeconds")? {
+        config = config.with_refresh_margin(seconds(margin));
+    }
+    if let Some(timeout) = optional_number(options, "requestTimeoutMs")? {
+        config = config.with_request_timeout(seconds(timeout / 1000.0));
+    }
+    if let Some(keep_warm) = get(options, "keepWarm").as_bool() {
+        config = config.with_keep_warm(keep_warm);
+    }
+    Ok(config)
+}
+
+/// A per-request timeout in milliseconds (default 10 s).
+pub(crate) fn timeout(options: &JsValue) -> Result<Duration, JsValue> {
+    Ok(optional_number(options, "timeoutMs")?
+        .map_or(Duration::from_secs(10), |ms| seconds(ms / 1000.0)))
+}
+
+/// Seconds as a duration; out-of-range values (checked finite and non-negative before) saturate
+/// at a day, far beyond any useful timeout or margin.
+fn seconds(value: f64) -> Duration {
+    Duration::try_from_secs_f64(value.min(86_400.0)).unwrap_or(Duration::from_secs(86_400))
+}

@@ -1,0 +1,293 @@
+//! `AnsdevPlayer`: one video's playback tokens, and what the hls.js loaders ask of them.
+
+use std::rc::Rc;
+
+use bytes::Bytes;
+use sdk_core::endpoint::master_playlist_url;
+use sdk_core::envelope::decode_error_response;
+use sdk_core::hls::{PlaybackUrl, key_delivery_url, parse_stable_key_uri, rewrite_key_uris};
+use sdk_core::{BaseUrl, Error, ErrorCode, Generation, IssuedToken, Rejection, VideoId};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::events::{EVENT_NAMES, Notice};
+use crate::js_error::{invalid_argument, reject, set};
+use crate::options::{self, PlayerOptions};
+use crate::tokens::{MintSource, Tokens};
+
+/// Plays one Ansdev video: hands out playback tokens (minted lazily, one mint at a time
+/// however many requests need one) and prepares the URLs and playlists hls.js loads.
+///
+/// Create it with a token provider (recommended), or from an `AnsdevClient` in API-key mode.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct AnsdevPlayer {
+    inner: Rc<PlayerInner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct PlayerInner {
+    pub(crate) tokens: Rc<Tokens>,
+    pub(crate) video: VideoId,
+    pub(crate) job_id: VideoId,
+    pub(crate) base: BaseUrl,
+}
+
+impl AnsdevPlayer {
+    pub(crate) fn from_parts(
+        tokens: Rc<Tokens>,
+        video: VideoId,
+        job_id: VideoId,
+        base: BaseUrl,
+    ) -> Self {
+        Self {
+            inner: Rc::new(PlayerInner {
+                tokens,
+                video,
+                job_id,
+                base,
+            }),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl AnsdevPlayer {
+    /// A player whose tokens come from `options.tokenProvider` (your backend mints them).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: PlayerOptions) -> Result<AnsdevPlayer, JsValue> {
+        let options: JsValue = options.into();
+        let job_id = options::video_id(options::required_string(&options, "jobId")?)?;
+        let video = match options::optional_string(&options, "videoId")? {
+            Some(id) => options::video_id(id)?,
+            None => job_id.clone(),
+        };
+        let provider: js_sys::Function = crate::js_error::get(&options, "tokenProvider")
+            .dyn_into()
+            .map_err(|_| invalid_argument("tokenProvider", "is required and must be a function"))?;
+        let base = options::base_url(&options)?;
+        let config = options::token_config(&options)?;
+        let tokens = Tokens::new(config, MintSource::Provider(provider));
+        Ok(Self::from_parts(tokens, video, job_id, base))
+    }
+
+    /// The id tokens are minted for.
+    #[wasm_bindgen(getter, js_name = videoId)]
+    pub fn video_id(&self) -> String {
+        self.inner.video.as_str().to_owned()
+    }
+
+    /// The job id the playback routes are keyed by.
+    #[wasm_bindgen(getter, js_name = jobId)]
+    pub fn job_id(&self) -> String {
+        self.inner.job_id.as_str().to_owned()
+    }
+
+    /// How many mints this player's token manager started (shared by a client's players).
+    #[wasm_bindgen(getter, js_name = mintCount)]
+    pub fn mint_count(&self) -> u32 {
+        self.inner.tokens.mints()
+    }
+
+    /// A playback token with at least the refresh margin left. Concurrent calls share one mint.
+    #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
+    pub fn token(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let issued = inner.token().await.map_err(|e| reject(&e))?;
+            Ok(JsValue::from_str(issued.token.expose_secret()))
+        })
+    }
+
+    /// The master playlist URL with a fresh token: give it to `hls.loadSource`.
+    #[wasm_bindgen(js_name = masterPlaylistUrl, unchecked_return_type = "Promise<string>")]
+    pub fn master_playlist_url(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let issued = inner.token().await.map_err(|e| reject(&e))?;
+            let url = master_playlist_url(&inner.base, &issued.token, &inner.job_id);
+            Ok(JsValue::from_str(&url))
+        })
+    }
+
+    /// Whether `url` is one this player authorizes: this video's playlists, its key route, or
+    /// its stable key URI `ansdev-key://{jobId}`.
+    #[wasm_bindgen(js_name = needsToken)]
+    pub fn needs_token(&self, url: &str) -> bool {
+        self.inner.target(url).is_some()
+    }
+
+    /// `url` with the current token, at the moment of loading: a playlist URL gets the token
+    /// swapped in, the stable key URI becomes `/v1/video/playback/key/{token}/{jobId}`.
+    /// Resolves to `undefined` for URLs that need no token (segments, other videos).
+    #[wasm_bindgen(
+        js_name = authorizeUrl,
+        unchecked_return_type = "Promise<AuthorizedUrl | undefined>"
+    )]
+    pub fn authorize_url(&self, url: String) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let Some(target) = inner.target(&url) else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            let issued = inner.token().await.map_err(|e| reject(&e))?;
+            let authorized = match target {
+                Target::StableKey => key_delivery_url(&inner.base, &issued.token, &url)
+                    .map_err(|e| reject(&e.into()))?,
+                Target::Playback(playback) => playback.with_token(&issued.token),
+            };
+            let result: JsValue = js_sys::Object::new().into();
+            set(&result, "url", &JsValue::from_str(&authorized));
+            set(
+                &result,
+                "generation",
+                &JsValue::from_f64(issued.generation.get() as f64),
+            );
+            Ok(result)
+        })
+    }
+
+    /// A media playlist with every AES-128 key URI replaced by the stable `ansdev-key://{jobId}`
+    /// (hls.js caches keys by URI); a multivariant playlist is returned unchanged.
+    /// Throws an `AnsdevError` (`DECODE_ERROR`) for a playlist the SDK cannot read.
+    #[wasm_bindgen(js_name = rewritePlaylist)]
+    pub fn rewrite_playlist(&self, text: &str) -> Result<String, JsValue> {
+        if text.contains("#EXT-X-STREAM-INF") || !text.contains("#EXT-X-KEY") {
+            return Ok(text.to_owned());
+        }
+        rewrite_key_uris(text, &self.inner.job_id).map_err(|e| reject(&e.into()))
+    }
+
+    /// A request made with the token of `generation` was answered `status` with `body`.
+    /// Returns `true` when it should be retried once with a fresh token (the token was expired
+    /// or invalid, or already replaced), `false` when the failure is to be surfaced — in which
+    /// case an `error` event tells the application why.
+    #[wasm_bindgen(js_name = handleRefusal)]
+    pub fn handle_refusal(
+        &self,
+        generation: f64,
+        status: u16,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string | null | undefined")]
+        body: JsValue,
+    ) -> bool {
+        let inner = &self.inner;
+        let code = refusal_code(status, &body);
+        if !is_token_refusal(&code) {
+            return false;
+        }
+        let generation = Generation::from_raw(generation.max(0.0) as u64);
+        match inner
+            .tokens
+            .report_rejection(&inner.video, generation, &code)
+        {
+            Rejection::Remint | Rejection::Stale => true,
+            Rejection::GaveUp(error) => {
+                inner.tokens.listeners.emit(&Notice::Error {
+                    video: inner.video.clone(),
+                    error,
+                    attempt: None,
+                    retry_in: None,
+                });
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Keeps the token refreshed ahead of time while `active` (with the `keepWarm` option).
+    #[wasm_bindgen(js_name = setActive)]
+    pub fn set_active(&self, active: bool) {
+        self.inner.tokens.set_active(&self.inner.video, active);
+    }
+
+    /// Calls `listener` on `tokenRefreshed`, `quotaLow` or `error` events of this video.
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
+        listener: js_sys::Function,
+    ) -> Result<(), JsValue> {
+        check_event(&event)?;
+        self.inner
+            .tokens
+            .listeners
+            .add(event, listener, Some(self.inner.video.clone()));
+        Ok(())
+    }
+
+    /// Removes a listener added with `on`.
+    pub fn off(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
+        listener: js_sys::Function,
+    ) {
+        self.inner
+            .tokens
+            .listeners
+            .remove(&event, &listener, Some(&self.inner.video));
+    }
+}
+
+pub(crate) fn check_event(event: &str) -> Result<(), JsValue> {
+    if EVENT_NAMES.contains(&event) {
+        Ok(())
+    } else {
+        Err(invalid_argument(
+            "event",
+            "must be tokenRefreshed, quotaLow or error",
+        ))
+    }
+}
+
+/// What a URL the player authorizes points at.
+enum Target {
+    StableKey,
+    Playback(PlaybackUrl),
+}
+
+impl PlayerInner {
+    async fn token(&self) -> Result<IssuedToken, Error> {
+        self.tokens.clone().token(self.video.clone()).await
+    }
+
+    fn target(&self, url: &str) -> Option<Target> {
+        if let Some(job) = parse_stable_key_uri(url) {
+            return (job == self.job_id).then_some(Target::StableKey);
+        }
+        PlaybackUrl::parse(url)
+            .filter(|playback| *playback.job_id() == self.job_id)
+            .map(Target::Playback)
+    }
+}
+
+/// The error code of a refused playback request. An answer whose body could not be read (a
+/// loader that dropped it) but whose status is 401 is taken as an expired token: the route
+/// answers 401 only for token problems, and one re-mint is the cheap way to find out.
+fn refusal_code(status: u16, body: &JsValue) -> ErrorCode {
+    let bytes = if let Some(text) = body.as_string() {
+        Bytes::from(text.into_bytes())
+    } else if body.is_object() {
+        Bytes::from(js_sys::Uint8Array::new(body).to_vec())
+    } else {
+        Bytes::new()
+    };
+    let response = http::Response::builder()
+        .status(status)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(bytes);
+    let code = response.ok().map(|r| decode_error_response(&r).code());
+    match code {
+        Some(code) if is_token_refusal(&code) => code,
+        _ if status == 401 => ErrorCode::PlaybackTokenExpired,
+        Some(code) => code,
+        None => ErrorCode::Unknown("DECODE_ERROR".into()),
+    }
+}
+
+fn is_token_refusal(code: &ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::PlaybackTokenExpired
+            | ErrorCode::PlaybackTokenInvalid
+            | ErrorCode::PlaybackTokenMismatch
+    )
+}
