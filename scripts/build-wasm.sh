@@ -22,9 +22,9 @@ if [ ! -x "$wasm_opt" ]; then
   echo "wasm-opt missing: run 'npm ci' in sdk-wasm" >&2
   exit 1
 fi
-# wasm-bindgen's output uses bulk memory, reference types and other post-MVP features; -all
-# lets wasm-opt read them (every browser hls.js supports has them).
-"$wasm_opt" -Oz -all --strip-debug --strip-producers \
+# The features the wasm may use come from its target_features section (kept by cargo above);
+# `-all` would let wasm-opt introduce ones Node 20 and older browsers lack (stringref).
+"$wasm_opt" -Oz --strip-debug --strip-producers \
   "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm.opt"
 mv "$out/${name}_bg.wasm.opt" "$out/${name}_bg.wasm"
 

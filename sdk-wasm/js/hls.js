@@ -73,12 +73,12 @@ export function createLoader(player, Hls) {
               callbacks.onSuccess(response, stats, context, details);
             },
             onError: (error, _tokenized, details, stats) => {
+              // Reported even on the retry: a fresh token refused at once is dropped and the
+              // application is told (`error` event); it is never retried in a loop.
               const refused = error.code === 401 || error.code === 403;
-              if (
-                refused &&
-                !healing &&
-                player.handleRefusal(authorized.generation, error.code, bodyOf(details))
-              ) {
+              const retry =
+                refused && player.handleRefusal(authorized.generation, error.code, bodyOf(details));
+              if (retry && !healing) {
                 this.loadAuthorized(context, loaderConfig, callbacks, true);
                 return;
               }
@@ -123,9 +123,9 @@ export function createLoader(player, Hls) {
   };
 }
 
-/** The body of a failed request, when the default loader kept it (XHR). */
+/** The body of a failed request, when the default loader kept it (its XHR's `response`). */
 function bodyOf(details) {
-  if (typeof XMLHttpRequest !== 'undefined' && details instanceof XMLHttpRequest) {
+  if (details && typeof details === 'object' && 'response' in details) {
     try {
       return details.response;
     } catch {

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds the browser package and runs its tests: wasm-bindgen tests under Node and in headless
+# Chromium, the package's loader tests under Node, and the end-to-end playback tests in Chromium
+# against server-reference. Installs what it needs on a fresh machine: the wasm32 target, the
+# wasm-bindgen CLI matching Cargo.lock, the npm packages of sdk-wasm/package-lock.json, and
+# Chromium + chromedriver (and ffmpeg) via apt.
+#
+# Every test step checks that tests really ran: a runner that finds nothing fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+# `cargo test` output must report at least one passed test and no failure.
+expect_ran() {
+  local log=$1 what=$2 passed
+  passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
+  if [ "$passed" -eq 0 ]; then
+    echo "no $what test ran" >&2
+    exit 1
+  fi
+  echo "$what: $passed tests passed"
+}
+
+step "tools: wasm32 target and wasm-bindgen CLI"
+scripts/install-wasm-tools.sh
+
+step "npm packages (sdk-wasm/package-lock.json)"
+(cd sdk-wasm && npm ci --no-audit --no-fund)
+
+step "Chromium, chromedriver and ffmpeg"
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+step "lint (wasm32)"
+cargo clippy -p sdk-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+
+step "package build (cargo → wasm-bindgen → wasm-opt) and size"
+scripts/build-wasm.sh
+
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+
+step "wasm-bindgen tests under Node"
+cargo test -p sdk-wasm --target wasm32-unknown-unknown --tests --locked 2>&1 | tee "$logs/node.log"
+expect_ran "$logs/node.log" "wasm (Node)"
+
+step "wasm-bindgen tests in headless Chromium"
+profile=$(mktemp -d)
+cat >"$logs/webdriver.json" <<EOF
+{"goog:chromeOptions": {"binary": "$(command -v chromium)", "args": ["--headless=new", "--no-sandbox",
+  "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+  "--user-data-dir=$profile"]}}
+EOF
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$(command -v chromedriver) \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$logs/webdriver.json" \
+  cargo test -p sdk-wasm --target wasm32-unknown-unknown --tests --locked 2>&1 | tee "$logs/browser.log"
+rm -rf "$profile"
+expect_ran "$logs/browser.log" "wasm (Chromium)"
+
+step "package tests under Node (hls.js loader)"
+node --test sdk-wasm/tests/loader.test.mjs 2>&1 | tee "$logs/loader.log"
+grep -Eq '^# pass [1-9]' "$logs/loader.log" || { echo "no loader test ran" >&2; exit 1; }
+grep -Eq '^# fail 0' "$logs/loader.log"
+
+if [ -d sdk-wasm/tests/e2e ] && [ -f server-reference/src/main.rs ]; then
+  step "end-to-end playback in Chromium against server-reference"
+  cargo build -p server-reference --locked
+  ANSDEV_SERVER_BIN="${CARGO_TARGET_DIR:-target}/debug/server-reference" \
+    node --test --test-concurrency=1 sdk-wasm/tests/e2e/ 2>&1 | tee "$logs/e2e.log"
+  grep -Eq '^# pass [1-9]' "$logs/e2e.log" || { echo "no e2e test ran" >&2; exit 1; }
+  grep -Eq '^# fail 0' "$logs/e2e.log"
+else
+  echo "(end-to-end tests skipped: no server-reference binary in this tree yet)"
+fi

@@ -1,0 +1,173 @@
+// The built package under Node: the hls.js loader against a scripted stand-in for hls.js's
+// default loader (no browser needed). Run after scripts/build-wasm.sh:
+//   node --test sdk-wasm/tests/loader.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+
+import init, { AnsdevPlayer, createHlsConfig } from '../js/index.js';
+
+const BASE = 'http://127.0.0.1:8787';
+const wasm = await readFile(new URL('../pkg/ansdev_player_bg.wasm', import.meta.url));
+await init({ module_or_path: wasm });
+
+const MEDIA = [
+  '#EXTM3U',
+  '#EXT-X-VERSION:3',
+  '#EXT-X-TARGETDURATION:6',
+  '#EXT-X-KEY:METHOD=AES-128,URI="/video/key/job_1"',
+  '#EXTINF:6.0,',
+  `${BASE}/cdn/job_1/720p/chunk_0000.ts`,
+  '#EXT-X-ENDLIST',
+  '',
+].join('\n');
+
+const EXPIRED = JSON.stringify({
+  success: false,
+  error: { code: 'PLAYBACK_TOKEN_EXPIRED', message: 'Playback token expired.', status: 401 },
+});
+
+/** A stand-in for hls.js: `DefaultConfig.loader` answers from `script(url)`. */
+function fakeHls(script) {
+  const seen = [];
+  class DefaultLoader {
+    constructor() {
+      this.stats = { loading: { start: 0 } };
+      this.context = null;
+    }
+    load(context, _config, callbacks) {
+      assert.equal(this.stats.loading.start, 0, 'a loader instance serves one request');
+      this.stats.loading.start = 1;
+      this.context = context;
+      seen.push(context.url);
+      const answer = script(context.url);
+      queueMicrotask(() => {
+        if (answer.status >= 200 && answer.status < 300) {
+          callbacks.onSuccess({ url: context.url, data: answer.data, code: answer.status }, this.stats, context, null);
+        } else {
+          callbacks.onError({ code: answer.status, text: 'refused' }, context, answer.details ?? null, this.stats);
+        }
+      });
+    }
+    abort() {}
+    destroy() {}
+  }
+  return { Hls: { DefaultConfig: { loader: DefaultLoader } }, seen };
+}
+
+function load(Loader, context) {
+  return new Promise((resolve) => {
+    const loader = new Loader({});
+    loader.load(context, { timeout: 1000 }, {
+      onSuccess: (response, stats, ctx) => resolve({ ok: true, response, ctx }),
+      onError: (error, ctx) => resolve({ ok: false, error, ctx }),
+      onTimeout: (_stats, ctx) => resolve({ ok: false, timeout: true, ctx }),
+    });
+  });
+}
+
+function playerWith(tokens) {
+  const minted = [];
+  const player = new AnsdevPlayer({
+    baseUrl: BASE,
+    jobId: 'job_1',
+    videoId: 'vid_1',
+    tokenProvider: async (videoId) => {
+      minted.push(videoId);
+      return { token: tokens[minted.length - 1], expiresIn: 300 };
+    },
+  });
+  return { player, minted };
+}
+
+test('playlists get the current token and keys map to the JWT route with hls.js context kept', async () => {
+  const { player, minted } = playerWith(['tokA']);
+  const { Hls, seen } = fakeHls((url) =>
+    url.includes('/key/') ? { status: 200, data: new ArrayBuffer(16) } : { status: 200, data: MEDIA },
+  );
+  const { loader: Loader } = createHlsConfig(player, Hls);
+
+  const levelContext = { type: 'level', url: `${BASE}/v1/video/playback/manifest/stale/job_1/720p/index.m3u8` };
+  const level = await load(Loader, levelContext);
+  assert.ok(level.ok);
+  assert.equal(seen[0], `${BASE}/v1/video/playback/manifest/tokA/job_1/720p/index.m3u8`);
+  assert.equal(level.ctx, levelContext, 'hls.js gets its own context back');
+  assert.match(level.response.data, /URI="ansdev-key:\/\/job_1"/);
+  assert.doesNotMatch(level.response.data, /\/video\/key\//);
+
+  const keyContext = { type: 'key', url: 'ansdev-key://job_1', responseType: 'arraybuffer', keyInfo: {} };
+  const key = await load(Loader, keyContext);
+  assert.ok(key.ok);
+  assert.equal(seen[1], `${BASE}/v1/video/playback/key/tokA/job_1`);
+  assert.equal(key.ctx, keyContext);
+  assert.equal(key.ctx.url, 'ansdev-key://job_1', 'the key URI hls.js caches by is untouched');
+
+  const segment = `${BASE}/cdn/job_1/720p/chunk_0000.ts`;
+  assert.ok((await load(Loader, { type: 'fragment', url: segment })).ok);
+  assert.equal(seen[2], segment, 'segments pass through unchanged');
+  assert.deepEqual(minted, ['vid_1'], 'one mint for everything');
+});
+
+test('a 401 PLAYBACK_TOKEN_EXPIRED is healed with one re-mint before hls.js sees it', async () => {
+  const { player, minted } = playerWith(['tokA', 'tokB']);
+  const refreshed = [];
+  player.on('tokenRefreshed', (event) => refreshed.push(event.generation));
+  const { Hls, seen } = fakeHls((url) =>
+    url.includes('/tokA/')
+      ? { status: 401, details: fakeXhr(EXPIRED) }
+      : { status: 200, data: new ArrayBuffer(16) },
+  );
+  const { loader: Loader } = createHlsConfig(player, Hls);
+  const result = await load(Loader, { type: 'key', url: 'ansdev-key://job_1', responseType: 'arraybuffer' });
+  assert.ok(result.ok, 'hls.js saw success');
+  assert.deepEqual(seen, [
+    `${BASE}/v1/video/playback/key/tokA/job_1`,
+    `${BASE}/v1/video/playback/key/tokB/job_1`,
+  ]);
+  assert.equal(minted.length, 2);
+  assert.deepEqual(refreshed, [1, 2]);
+});
+
+test('a token refused again right after the re-mint reaches hls.js once, with an error event', async () => {
+  const { player, minted } = playerWith(['tokA', 'tokB', 'tokC']);
+  const errors = [];
+  player.on('error', (error) => errors.push(error));
+  const { Hls, seen } = fakeHls(() => ({ status: 401, details: fakeXhr(EXPIRED) }));
+  const { loader: Loader } = createHlsConfig(player, Hls);
+  const result = await load(Loader, { type: 'level', url: `${BASE}/v1/video/playback/manifest/x/job_1/720p/index.m3u8` });
+  assert.equal(result.ok, false);
+  assert.equal(result.error.code, 401);
+  assert.equal(seen.length, 2, 'one retry, never a loop');
+  assert.equal(minted.length, 2);
+  // The heal gave up on the fresh token: the verdict goes to the application.
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].code, 'PLAYBACK_TOKEN_EXPIRED');
+  assert.equal(errors[0].attempt, null);
+});
+
+test('a provider failure reaches hls.js as a load error and the app as an AnsdevError', async () => {
+  const player = new AnsdevPlayer({
+    baseUrl: BASE,
+    jobId: 'job_1',
+    tokenProvider: () => Promise.reject({ code: 'VIDEO_NOT_FOUND', status: 404 }),
+  });
+  const errors = [];
+  player.on('error', (e) => errors.push(e));
+  const { Hls, seen } = fakeHls(() => ({ status: 200, data: MEDIA }));
+  const { loader: Loader } = createHlsConfig(player, Hls);
+  const result = await load(Loader, { type: 'manifest', url: `${BASE}/v1/video/playback/manifest/x/job_1/master.m3u8` });
+  assert.equal(result.ok, false);
+  assert.equal(result.error.code, 404);
+  assert.equal(seen.length, 0, 'nothing sent without a token');
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0] instanceof Error);
+  assert.equal(errors[0].name, 'AnsdevError');
+  assert.equal(errors[0].code, 'VIDEO_NOT_FOUND');
+  assert.equal(errors[0].retryable, false);
+  await assert.rejects(player.token(), (e) => e instanceof Error && e.code === 'VIDEO_NOT_FOUND');
+});
+
+/** What the default loader passes as network details on an error: an XHR-like object. */
+function fakeXhr(body) {
+  return { response: body };
+}
