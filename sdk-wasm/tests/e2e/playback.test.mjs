@@ -1,0 +1,160 @@
+// End-to-end: the encrypted demo video plays in Chromium through hls.js and the package, with
+// 10-second tokens, for more than three token lifetimes without a reload; and two negative
+// controls show the SDK is what makes it play. Needs ANSDEV_SERVER_BIN (scripts/test-wasm.sh).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { openPage, startServer, startSite } from './harness.mjs';
+
+const TTL = 10;
+const ENCRYPTED = 'vid_demo_encrypted';
+const PLAIN = 'vid_demo_plain';
+
+let api;
+let site;
+const figures = {};
+
+before(async () => {
+  api = await startServer(['--dev', '--token-ttl-seconds', String(TTL)]);
+  site = await startSite(api);
+});
+
+after(async () => {
+  await site?.stop();
+  api?.stop();
+  console.log('e2e figures:', JSON.stringify(figures));
+});
+
+async function jobIdOf(videoId) {
+  const answer = await fetch(`${api.base}/v1/video/${videoId}`, { headers: { 'x-ansdev-key': api.apiKey } });
+  return (await answer.json()).data.jobId;
+}
+
+const currentTime = (page) => page.evaluate(() => document.getElementById('video').currentTime);
+
+test('the encrypted demo plays past 3 × the token TTL without a reload, on lazily minted tokens', { timeout: 120_000 }, async () => {
+  const jobId = await jobIdOf(ENCRYPTED);
+  const mintsBefore = site.mints;
+  const browser = await openPage(site);
+  try {
+    await browser.page.evaluate((args) => window.playWithSdk(args), { baseUrl: api.base, jobId, videoId: ENCRYPTED });
+    await browser.page.waitForFunction((limit) => document.getElementById('video').currentTime > limit, 3 * TTL + 1, {
+      timeout: 100_000,
+      polling: 500,
+    });
+    const log = await browser.page.evaluate(() => window.log);
+    const position = await currentTime(browser.page);
+    assert.ok(position > 3 * TTL, `played to ${position}`);
+    assert.equal(browser.navigations(), 1, 'no page reload');
+    assert.equal(log.manifestLoads, 1, 'no manifest reload');
+    assert.deepEqual(
+      log.hlsErrors.filter((e) => e.code === 401 || e.code === 403),
+      [],
+      'no 401/403 reached hls.js',
+    );
+    assert.deepEqual(log.hlsErrors.filter((e) => e.fatal), [], 'no fatal hls.js error');
+    const keyRequests = browser.requests.filter((r) => r.url.includes('/key/'));
+    assert.ok(keyRequests.length >= 1, 'the key was fetched');
+    for (const request of keyRequests) {
+      assert.match(new URL(request.url).pathname, new RegExp(`^/v1/video/playback/key/[^/]+/${jobId}$`));
+    }
+    assert.ok(!browser.requests.some((r) => r.url.includes(`/video/key/${jobId}`) && !r.url.includes('/playback/')), 'cookie key route never used');
+    const mints = site.mints - mintsBefore;
+    assert.ok(mints >= 1 && mints <= 4, `mints spent: ${mints}`);
+    Object.assign(figures, {
+      encryptedPlayedSeconds: Math.round(position * 10) / 10,
+      encryptedMints: mints,
+      encryptedKeyRequests: keyRequests.length,
+      encryptedFirstFrameMs: Math.round(log.firstFrameMs),
+      wasmInitMs: Math.round(log.initMs),
+      healedRefusals: browser.requests.filter((r) => r.status === 401).length,
+    });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a token expired on arrival is healed: one re-mint, one retry, hls.js never sees the 401', { timeout: 60_000 }, async () => {
+  const jobId = await jobIdOf(ENCRYPTED);
+  const mintsBefore = site.mints;
+  site.expireNextMint = true;
+  const browser = await openPage(site);
+  try {
+    await browser.page.evaluate((args) => window.playWithSdk(args), { baseUrl: api.base, jobId, videoId: ENCRYPTED });
+    await browser.page.waitForFunction(() => document.getElementById('video').currentTime > 2, null, { timeout: 30_000 });
+    const log = await browser.page.evaluate(() => window.log);
+    const refused = browser.requests.filter((r) => r.status === 401);
+    assert.equal(refused.length, 1, JSON.stringify(refused.map((r) => new URL(r.url).pathname.split('/').slice(0, 5))));
+    assert.deepEqual(log.hlsErrors.filter((e) => e.code === 401 || e.code === 403), []);
+    assert.equal(site.mints - mintsBefore, 2, 'the expired token and its one replacement');
+    assert.deepEqual(log.events.filter((e) => e.name === 'error'), []);
+    figures.healMints = site.mints - mintsBefore;
+  } finally {
+    await browser.close();
+  }
+});
+
+test('time to first frame: SDK (mint included) vs plain hls.js with a pre-minted token, same video', { timeout: 60_000 }, async () => {
+  const jobId = await jobIdOf(PLAIN);
+  const sdk = await openPage(site);
+  try {
+    await sdk.page.evaluate((args) => window.playWithSdk(args), { baseUrl: api.base, jobId, videoId: PLAIN });
+    await sdk.page.waitForFunction(() => window.log.firstFrameMs !== null, null, { timeout: 30_000 });
+    figures.plainVideoSdkFirstFrameMs = Math.round(await sdk.page.evaluate(() => window.log.firstFrameMs));
+  } finally {
+    await sdk.close();
+  }
+  const plain = await openPage(site);
+  try {
+    const { token } = await plain.page.evaluate((v) => window.mintForPage(v), PLAIN);
+    const url = `${api.base}/v1/video/playback/manifest/${token}/${jobId}/master.m3u8`;
+    await plain.page.evaluate((u) => window.playPlain(u), url);
+    await plain.page.waitForFunction(() => window.log.firstFrameMs !== null, null, { timeout: 30_000 });
+    figures.plainVideoHlsOnlyFirstFrameMs = Math.round(await plain.page.evaluate(() => window.log.firstFrameMs));
+  } finally {
+    await plain.close();
+  }
+});
+
+test('negative control: without the SDK the encrypted video’s key fetch fails', { timeout: 60_000 }, async () => {
+  const jobId = await jobIdOf(ENCRYPTED);
+  const browser = await openPage(site);
+  try {
+    const { token } = await browser.page.evaluate((v) => window.mintForPage(v), ENCRYPTED);
+    await browser.page.evaluate((u) => window.playPlain(u), `${api.base}/v1/video/playback/manifest/${token}/${jobId}/master.m3u8`);
+    await browser.page.waitForFunction(() => window.log.hlsErrors.some((e) => e.details === 'keyLoadError'), null, {
+      timeout: 30_000,
+    });
+    await browser.page.waitForTimeout(3000);
+    assert.equal(await currentTime(browser.page), 0, 'nothing played');
+    const keyRequests = browser.requests.filter((r) => r.url.includes('/key/'));
+    assert.ok(keyRequests.length >= 1);
+    for (const request of keyRequests) {
+      assert.ok(request.status === 401 || request.status === 403, `key answered ${request.status}`);
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('negative control: with a wrong key the SDK’s playback stalls', { timeout: 60_000 }, async () => {
+  const jobId = await jobIdOf(ENCRYPTED);
+  const browser = await openPage(site);
+  try {
+    await browser.page.route('**/v1/video/playback/key/**', (route) =>
+      route.fulfill({
+        status: 200,
+        body: Buffer.alloc(16, 7),
+        headers: { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' },
+      }),
+    );
+    await browser.page.evaluate((args) => window.playWithSdk(args), { baseUrl: api.base, jobId, videoId: ENCRYPTED });
+    await browser.page.waitForFunction(() => window.log.hlsErrors.some((e) => e.fatal), null, { timeout: 30_000 });
+    await browser.page.waitForTimeout(3000);
+    assert.equal(await currentTime(browser.page), 0, 'playback stalled at 0');
+    const log = await browser.page.evaluate(() => window.log);
+    assert.ok(log.hlsErrors.some((e) => e.details === 'fragParsingError' || e.details === 'fragDecryptError'), JSON.stringify(log.hlsErrors));
+  } finally {
+    await browser.close();
+  }
+});
