@@ -101,7 +101,10 @@ impl AnsdevClient {
         js_name = mintPlaybackToken,
         unchecked_return_type = "Promise<MintedPlaybackToken>"
     )]
-    pub fn mint_playback_token(&self, video_id: String) -> js_sys::Promise {
+    pub fn mint_playback_token(
+        &self,
+        #[wasm_bindgen(js_name = videoId)] video_id: String,
+    ) -> js_sys::Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let video = options::video_id(video_id)?;
@@ -143,7 +146,7 @@ impl AnsdevClient {
     /// A player for one of the key owner's videos (looked up for its job id). Players of one
     /// client share its token manager and its quota pause.
     #[wasm_bindgen(unchecked_return_type = "Promise<AnsdevPlayer>")]
-    pub fn player(&self, video_id: String) -> js_sys::Promise {
+    pub fn player(&self, #[wasm_bindgen(js_name = videoId)] video_id: String) -> js_sys::Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let video = inner.get_video(video_id).await.map_err(|e| reject(&e))?;
@@ -167,7 +170,7 @@ impl AnsdevClient {
     pub fn on(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
-        listener: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(event: any) => void")] listener: js_sys::Function,
     ) -> Result<(), JsValue> {
         check_event(&event)?;
         self.inner.tokens.listeners.add(event, listener, None);
@@ -178,7 +181,7 @@ impl AnsdevClient {
     pub fn off(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
-        listener: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(event: any) => void")] listener: js_sys::Function,
     ) {
         self.inner.tokens.listeners.remove(&event, &listener, None);
     }

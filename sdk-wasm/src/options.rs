@@ -102,6 +102,16 @@ export interface AnsdevEvents {
   quotaLow: QuotaLowEvent;
   error: PlaybackErrorEvent;
 }
+
+export interface AnsdevPlayer {
+  on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
+  off<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
+}
+
+export interface AnsdevClient {
+  on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
+  off<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
+}
 "#;
 
 #[wasm_bindgen]

@@ -204,7 +204,7 @@ impl AnsdevPlayer {
     pub fn on(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
-        listener: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(event: any) => void")] listener: js_sys::Function,
     ) -> Result<(), JsValue> {
         check_event(&event)?;
         self.inner
@@ -218,7 +218,7 @@ impl AnsdevPlayer {
     pub fn off(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
-        listener: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(event: any) => void")] listener: js_sys::Function,
     ) {
         self.inner
             .tokens
