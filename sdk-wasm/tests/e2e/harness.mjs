@@ -17,7 +17,7 @@ const PACKAGE = fileURLToPath(new URL('../../', import.meta.url));
 export async function startServer(args) {
   const bin = process.env.ANSDEV_SERVER_BIN;
   if (!bin) throw new Error('set ANSDEV_SERVER_BIN to the server-reference binary');
-  const child = spawn(bin, ['--addr', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, ['--addr', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', process.env.E2E_VERBOSE ? 'inherit' : 'ignore'] });
   const lines = createInterface({ input: child.stdout });
   const found = {};
   await new Promise((resolve, reject) => {
