@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sdk_core::ErrorCode;
+use sdk_core::{CodeFamily, ErrorCode};
 use serde::Deserialize;
 
 use crate::error::ansdev_body;
@@ -134,11 +134,20 @@ pub(crate) async fn middleware(
         // A delay-only fault: the real answer, late.
         return next.run(request).await;
     }
-    let code = ErrorCode::ALL
-        .iter()
-        .find(|c| c.status() == Some(status))
-        .cloned()
-        .unwrap_or(ErrorCode::InternalError);
+    // A server error is INTERNAL_ERROR; otherwise the first Ansdev code of that status.
+    let code = if status.is_server_error() {
+        ErrorCode::InternalError
+    } else {
+        ErrorCode::ALL
+            .iter()
+            .find(|c| {
+                c.status() == Some(status)
+                    && c.info()
+                        .is_some_and(|i| i.family != CodeFamily::Intelligence)
+            })
+            .cloned()
+            .unwrap_or(ErrorCode::InternalError)
+    };
     let body = match fault.body {
         FaultBody::Envelope => ansdev_body(&code, None, status),
         FaultBody::Malformed => "{\"success\": false, \"error\": {\"code\": ".to_owned(),

@@ -48,3 +48,18 @@ impl AppState {
         self.inner.clock.clone()
     }
 }
+
+impl AppState {
+    /// Signs arbitrary claims with the playback-token secret, so tests can build tokens the
+    /// API never mints (another audience, a foreign video). Not part of the served API.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn sign_playback_claims(&self, claims: &serde_json::Value) -> Option<String> {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            claims,
+            &jsonwebtoken::EncodingKey::from_secret(&self.inner.playback_secret),
+        )
+        .ok()
+    }
+}
