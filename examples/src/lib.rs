@@ -1,3 +1,2 @@
-//! Runnable examples of the Ansdev SDK.
-
-pub use sdk_core as core;
+//! Runnable examples of the Ansdev SDK; each program is a binary of this crate
+//! (`cargo run -p examples --bin NAME`).

@@ -115,6 +115,13 @@ impl fmt::Debug for ApiKey {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        ApiKey::new(raw).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,12 +163,5 @@ mod tests {
         let debug = format!("{key:?}");
         assert_eq!(debug, "ApiKey(ak_live_0123…[redacted])");
         assert!(!debug.contains("456789abcdef"));
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiKey {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        ApiKey::new(raw).map_err(serde::de::Error::custom)
     }
 }

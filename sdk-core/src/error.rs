@@ -142,6 +142,9 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The call needs an API key and the client has none.
+    #[error("this call needs an API key; configure one on the client")]
+    MissingApiKey,
     /// The base URL is not an absolute `http`/`https` URL.
     #[error("invalid base URL: {reason}")]
     InvalidBaseUrl {
@@ -264,6 +267,12 @@ pub enum DecodeErrorKind {
     /// The body has the wrong length or shape (e.g. an AES key that is not 16 bytes).
     #[error("{0}")]
     Body(String),
+    /// An HLS playlist could not be read (see [`crate::hls::HlsError`]).
+    #[error("playlist: {reason}")]
+    Playlist {
+        /// What is wrong, without any URL or token from the playlist.
+        reason: String,
+    },
 }
 
 impl DecodeError {
@@ -311,6 +320,21 @@ pub struct QuotaExhausted {
     /// How long until the reset, from the response's own `Date` header when it had one
     /// (immune to a skewed client clock). See [`RateLimit::time_until_reset`].
     pub retry_after: Option<Duration>,
+}
+
+impl QuotaExhausted {
+    /// A quota refusal (for token providers and tests; the API's is built by the decoder).
+    pub fn new(
+        message: impl Into<String>,
+        rate_limit: Option<RateLimit>,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            rate_limit,
+            retry_after,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -27,10 +27,12 @@ pub mod clock;
 pub mod endpoint;
 pub mod envelope;
 mod error;
+pub mod hls;
 pub mod model;
 pub mod rate_limit;
 pub mod retry;
 mod secret;
+pub mod token;
 
 pub use api_key::{ApiKey, KeyEnvironment};
 pub use base_url::BaseUrl;
@@ -45,3 +47,12 @@ pub use model::{
 };
 pub use rate_limit::RateLimit;
 pub use secret::{AesKey, PlaybackToken, UserToken};
+pub use token::{
+    Generation, IssuedToken, MintRequest, Rejection, RequestId, TokenConfig, TokenEvent,
+    TokenLookup, TokenManager,
+};
+
+/// The workspace README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

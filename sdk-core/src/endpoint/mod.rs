@@ -19,7 +19,7 @@ pub use playback::{
     FetchKey, FetchMasterPlaylist, FetchMediaPlaylist, FetchSegment, FetchSessionKey, key_url,
     master_playlist_url, media_playlist_url,
 };
-pub use videos::{GetVideo, ListVideos, MintPlaybackToken};
+pub use videos::{GetVideo, ListVideos, MintPlaybackToken, VideoQuery};
 
 /// The API-key header.
 pub const API_KEY_HEADER: &str = "x-ansdev-key";

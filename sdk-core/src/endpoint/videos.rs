@@ -17,38 +17,30 @@ use crate::secret::PlaybackToken;
 
 const JSON: &str = "application/json";
 
-/// `GET /v1/video` — one page of the calling key's user's videos, newest first.
+/// The query of `GET /v1/video`: page size, offset and an optional status filter.
 ///
 /// ```
-/// use sdk_core::{ApiKey, BaseUrl, VideoStatus, endpoint::{Endpoint, ListVideos}};
-/// let key: ApiKey = "ak_test_0123456789abcdef0123456789abcdef".parse()?;
-/// let req = ListVideos::new(&key).limit(50)?.offset(100).status(VideoStatus::Completed)
-///     .to_request(&BaseUrl::production())?;
-/// assert_eq!(req.uri(), "https://api.ansdev.cloud/v1/video?limit=50&offset=100&status=COMPLETED");
-/// assert!(ListVideos::new(&key).limit(0).is_err());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// use sdk_core::{VideoStatus, endpoint::VideoQuery};
+/// let query = VideoQuery::new().limit(50)?.offset(100).status(VideoStatus::Completed);
+/// assert_eq!(query.to_query_string(), "limit=50&offset=100&status=COMPLETED");
+/// assert!(VideoQuery::new().limit(0).is_err());
+/// # Ok::<(), sdk_core::BuildError>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct ListVideos<'a> {
-    key: &'a ApiKey,
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VideoQuery {
     limit: Option<u32>,
     offset: Option<u64>,
     status: Option<VideoStatus>,
 }
 
-impl<'a> ListVideos<'a> {
+impl VideoQuery {
     /// Largest page the API serves.
     pub const MAX_LIMIT: u32 = 100;
 
-    /// The first page with the API's default size (20).
+    /// The first page with the API's default size (20), any status.
     #[must_use]
-    pub fn new(key: &'a ApiKey) -> Self {
-        Self {
-            key,
-            limit: None,
-            offset: None,
-            status: None,
-        }
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// Page size, 1–100.
@@ -77,10 +69,55 @@ impl<'a> ListVideos<'a> {
         self
     }
 
-    /// The same query moved to another offset (for walking pages).
+    /// The offset this query starts at.
     #[must_use]
-    pub fn at_offset(&self, offset: u64) -> Self {
-        self.clone().offset(offset)
+    pub fn start(&self) -> u64 {
+        self.offset.unwrap_or(0)
+    }
+
+    /// The query string (without `?`), empty for the defaults.
+    #[must_use]
+    pub fn to_query_string(&self) -> String {
+        let mut query = Vec::new();
+        if let Some(limit) = self.limit {
+            query.push(format!("limit={limit}"));
+        }
+        if let Some(offset) = self.offset {
+            query.push(format!("offset={offset}"));
+        }
+        if let Some(status) = &self.status {
+            query.push(format!("status={}", segment(status.as_str())));
+        }
+        query.join("&")
+    }
+}
+
+/// `GET /v1/video` — one page of the calling key's user's videos, newest first.
+///
+/// ```
+/// use sdk_core::{ApiKey, BaseUrl, endpoint::{Endpoint, ListVideos, VideoQuery}};
+/// let key: ApiKey = "ak_test_0123456789abcdef0123456789abcdef".parse()?;
+/// let req = ListVideos::new(&key, VideoQuery::new().limit(50)?).to_request(&BaseUrl::production())?;
+/// assert_eq!(req.uri(), "https://api.ansdev.cloud/v1/video?limit=50");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ListVideos<'a> {
+    key: &'a ApiKey,
+    query: VideoQuery,
+}
+
+impl<'a> ListVideos<'a> {
+    /// One page for `query`.
+    #[must_use]
+    pub fn new(key: &'a ApiKey, query: VideoQuery) -> Self {
+        Self { key, query }
+    }
+
+    /// The query.
+    #[must_use]
+    pub fn query(&self) -> &VideoQuery {
+        &self.query
     }
 }
 
@@ -92,20 +129,11 @@ impl Endpoint for ListVideos<'_> {
     }
 
     fn to_request(&self, base: &BaseUrl) -> Result<Request<Bytes>, BuildError> {
-        let mut query = Vec::new();
-        if let Some(limit) = self.limit {
-            query.push(format!("limit={limit}"));
-        }
-        if let Some(offset) = self.offset {
-            query.push(format!("offset={offset}"));
-        }
-        if let Some(status) = &self.status {
-            query.push(format!("status={}", segment(status.as_str())));
-        }
         let mut url = base.join("/v1/video");
+        let query = self.query.to_query_string();
         if !query.is_empty() {
             url.push('?');
-            url.push_str(&query.join("&"));
+            url.push_str(&query);
         }
         build(Method::GET, url, Auth::ApiKey(self.key), JSON, None)
     }

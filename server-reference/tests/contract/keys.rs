@@ -1,4 +1,4 @@
-use sdk_core::endpoint::{CreateApiKey, ListApiKeys, ListVideos, RevokeApiKey};
+use sdk_core::endpoint::{CreateApiKey, ListApiKeys, ListVideos, RevokeApiKey, VideoQuery};
 use sdk_core::{ApiKey, ErrorCode, KeyId, NewApiKey, Scope, UserToken};
 use serde_json::{Value, json};
 
@@ -55,7 +55,13 @@ async fn create_list_revoke_through_the_sdk() {
 
     // The new key works at once and sees its user's (zero) videos.
     let api_key = ApiKey::new(&key).unwrap();
-    assert_eq!(h.call(&ListVideos::new(&api_key)).await.unwrap().total, 0);
+    assert_eq!(
+        h.call(&ListVideos::new(&api_key, VideoQuery::new()))
+            .await
+            .unwrap()
+            .total,
+        0
+    );
 
     let list = h.call(&ListApiKeys::new(&user)).await.unwrap();
     assert_eq!(list.items.len(), 2);

@@ -1,5 +1,5 @@
 use http::StatusCode;
-use sdk_core::endpoint::{GetVideo, ListVideos};
+use sdk_core::endpoint::{GetVideo, ListVideos, VideoQuery};
 use sdk_core::{ApiKey, ErrorCode, VideoId, VideoStatus};
 use serde_json::json;
 
@@ -64,7 +64,10 @@ async fn api_key_errors_come_in_catalog_order_on_every_key_route() {
 async fn list_pages_newest_first_through_the_sdk() {
     let h = start().await;
     let key = ApiKey::new(KEY).unwrap();
-    let page = h.call(&ListVideos::new(&key)).await.unwrap();
+    let page = h
+        .call(&ListVideos::new(&key, VideoQuery::new()))
+        .await
+        .unwrap();
     let ids: Vec<_> = page
         .items
         .iter()
@@ -79,25 +82,37 @@ async fn list_pages_newest_first_through_the_sdk() {
     assert!(enc.duration_seconds.unwrap() >= 40.0);
 
     let page = h
-        .call(&ListVideos::new(&key).limit(1).unwrap().offset(1))
+        .call(&ListVideos::new(
+            &key,
+            VideoQuery::new().limit(1).unwrap().offset(1),
+        ))
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].id.as_str(), PLAIN);
     assert_eq!(page.next_offset(), Some(2));
     let page = h
-        .call(&ListVideos::new(&key).status(VideoStatus::Transcoding))
+        .call(&ListVideos::new(
+            &key,
+            VideoQuery::new().status(VideoStatus::Transcoding),
+        ))
         .await
         .unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].id.as_str(), BUSY);
-    let page = h.call(&ListVideos::new(&key).offset(10)).await.unwrap();
+    let page = h
+        .call(&ListVideos::new(&key, VideoQuery::new().offset(10)))
+        .await
+        .unwrap();
     assert!(page.items.is_empty());
     assert_eq!(page.total, 3);
 
     // The other user's key sees only that user's video.
     let other = ApiKey::new(KEY_OTHER).unwrap();
-    let page = h.call(&ListVideos::new(&other)).await.unwrap();
+    let page = h
+        .call(&ListVideos::new(&other, VideoQuery::new()))
+        .await
+        .unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].id.as_str(), OTHERS);
 }

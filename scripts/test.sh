@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace, installing what it needs on a fresh machine.
+# This is the README's test command and what CI (.ci/run) runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain: wasm32 target"
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "sdk-core builds for wasm32 (no I/O, no clock)"
+cargo build -p sdk-core --target wasm32-unknown-unknown --locked
+
+step "tests (unit, integration, doc)"
+cargo test --workspace --locked
+
+step "doc tests"
+cargo test --workspace --doc --locked

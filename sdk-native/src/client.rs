@@ -1,0 +1,271 @@
+//! The client: configuration, and the one loop that sends any endpoint with retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::Request;
+use http::header::{HeaderValue, USER_AGENT};
+use sdk_core::endpoint::Endpoint;
+use sdk_core::retry::{RetryDecision, RetryPolicy};
+use sdk_core::{ApiKey, BaseUrl, BuildError, Error, TokenConfig};
+use tracing::Instrument;
+
+use crate::transport::{ReqwestTransport, Transport};
+
+/// The default per-attempt timeout.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An async client of the Ansdev API. Cheap to clone: clones share configuration, connection pool
+/// and playback sessions.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), sdk_native::Error> {
+/// let client = sdk_native::Client::builder()
+///     .api_key("ak_live_0123456789abcdef0123456789abcdef")
+///     .build()?;
+/// let page = client.list_videos(&Default::default()).await?;
+/// for video in &page.items {
+///     println!("{} {} {}", video.id, video.status, video.title);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) base: BaseUrl,
+    pub(crate) key: Option<ApiKey>,
+    transport: Arc<dyn Transport>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: HeaderValue,
+    pub(crate) tokens: Arc<crate::playback::Tokens>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base.as_str())
+            .field("api_key", &self.inner.key)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for production with an API key and default settings.
+    pub fn new(api_key: &str) -> Result<Self, Error> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// Configures a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The API base URL this client talks to.
+    #[must_use]
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.inner.base
+    }
+
+    /// The public prefix of the configured key (e.g. `ak_live_7c1b`), safe to log.
+    #[must_use]
+    pub fn key_prefix(&self) -> Option<&str> {
+        self.inner.key.as_ref().map(ApiKey::prefix)
+    }
+
+    pub(crate) fn api_key(&self) -> Result<&ApiKey, Error> {
+        self.inner
+            .key
+            .as_ref()
+            .ok_or(Error::Build(BuildError::MissingApiKey))
+    }
+
+    /// Sends any endpoint of `sdk_core::endpoint` with this client's timeout and retry policy.
+    /// Every typed method of the client goes through here.
+    pub async fn send<E: Endpoint + Sync>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let route = endpoint.route();
+        let span = tracing::debug_span!("ansdev.request", route = route.name());
+        async {
+            let mut attempt = 1;
+            loop {
+                let request = endpoint.to_request(&self.inner.base)?;
+                let outcome = match self.exchange(request).await {
+                    Ok(response) => endpoint.parse_response(&response),
+                    Err(err) => Err(err),
+                };
+                let err = match outcome {
+                    Ok(output) => {
+                        tracing::debug!(attempt, "ok");
+                        return Ok(output);
+                    }
+                    Err(err) => fill_quota_wait(err),
+                };
+                match self.inner.retry.decide(route, attempt, &err, fastrand::f64()) {
+                    RetryDecision::RetryAfter(delay) => {
+                        tracing::warn!(attempt, code = %err.code(), delay_ms = delay.as_millis() as u64, "retrying");
+                        tokio::time::sleep(delay).await;
+                        attempt += 1;
+                    }
+                    _ => {
+                        tracing::debug!(attempt, code = %err.code(), "failed");
+                        return Err(err);
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One attempt: the transport under the per-attempt timeout.
+    pub(crate) async fn exchange(
+        &self,
+        mut request: Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, Error> {
+        request
+            .headers_mut()
+            .insert(USER_AGENT, self.inner.user_agent.clone());
+        match tokio::time::timeout(self.inner.timeout, self.inner.transport.send(request)).await {
+            Err(_) => Err(Error::Timeout {
+                after: self.inner.timeout,
+            }),
+            Ok(result) => result.map_err(Error::Transport),
+        }
+    }
+}
+
+/// A quota error whose response had no `Date` gets its wait from this machine's clock.
+fn fill_quota_wait(mut err: Error) -> Error {
+    if let Error::QuotaExhausted(quota) = &mut err
+        && quota.retry_after.is_none()
+    {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .ok();
+        quota.retry_after = quota.rate_limit.and_then(|r| r.time_until_reset(now));
+    }
+    err
+}
+
+/// Builds a [`Client`].
+#[derive(Default)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    key: Option<String>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    token_config: Option<TokenConfig>,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.key.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (`ak_live_…` or `ak_test_…`). Validated at [`build`](Self::build); held only
+    /// in memory, redacted in `Debug`, zeroized when the last clone of the client is dropped.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The API base URL (default `https://api.ansdev.cloud`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Per-attempt timeout (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy (default: 4 attempts, jittered exponential backoff from 250 ms).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// How playback sessions refresh tokens (refresh margin, keep-warm, mint retries).
+    pub fn token_config(mut self, config: TokenConfig) -> Self {
+        self.token_config = Some(config);
+        self
+    }
+
+    /// Appends `product` to the `User-Agent` (e.g. `my-app/1.2`).
+    pub fn user_agent(mut self, product: impl Into<String>) -> Self {
+        self.user_agent = Some(product.into());
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (its pool, proxy and TLS settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Sends through a custom [`Transport`] (tests, other HTTP stacks).
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Validates the configuration.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = match &self.base_url {
+            Some(url) => BaseUrl::new(url)?,
+            None => BaseUrl::production(),
+        };
+        let key = self.key.map(ApiKey::new).transpose()?;
+        let mut agent = format!("ansdev-sdk-rust/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(product) = &self.user_agent {
+            agent.push(' ');
+            agent.push_str(product);
+        }
+        let user_agent =
+            HeaderValue::try_from(agent).map_err(|_| BuildError::InvalidParameter {
+                name: "user_agent",
+                reason: "must be visible ASCII".into(),
+            })?;
+        let transport = match (self.transport, self.http) {
+            (Some(transport), _) => transport,
+            (None, Some(http)) => Arc::new(ReqwestTransport::new(http)),
+            (None, None) => Arc::new(ReqwestTransport::default()),
+        };
+        let token_config = self.token_config.unwrap_or_default();
+        // The sessions' mint provider calls back into this client, which owns the sessions'
+        // shared state: the provider holds a weak reference, so dropping the last clone of the
+        // client still frees (and zeroizes) the key and stops the driver task.
+        let inner = Arc::new_cyclic(|weak: &std::sync::Weak<Inner>| Inner {
+            base,
+            key,
+            transport,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            retry: self.retry.unwrap_or_default(),
+            user_agent,
+            tokens: Arc::new(crate::playback::Tokens::new(
+                token_config,
+                Arc::new(crate::playback::ApiMint(weak.clone())),
+            )),
+        });
+        Ok(Client { inner })
+    }
+}

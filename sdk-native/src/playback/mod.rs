@@ -1,0 +1,289 @@
+//! Playback sessions: a valid token whenever the player needs one, for as long as it plays.
+//!
+//! Every session of a [`Client`] shares one sdk-core [`TokenManager`](sdk_core::TokenManager),
+//! driven by one background task: tokens are minted lazily (only when a caller needs one and the
+//! current one is within its refresh margin), one mint at a time per video however many callers
+//! ask, retried with backoff, and paused until the reset when the daily quota is used up.
+
+mod driver;
+mod provider;
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use sdk_core::{
+    AesKey, Error, ErrorCode, Generation, IssuedToken, PlaybackToken, RateLimit, Rejection,
+    TokenConfig, Video, VideoId,
+};
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use crate::Client;
+use driver::Command;
+pub(crate) use provider::ApiMint;
+use provider::SharedProvider;
+pub use provider::{FnTokenProvider, TokenProvider};
+
+/// Something the application may want to know about its playback tokens.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum PlaybackEvent {
+    /// A new token was minted.
+    TokenRefreshed {
+        /// The video.
+        video: VideoId,
+        /// The token's generation.
+        generation: Generation,
+        /// Its lifetime.
+        expires_in: Duration,
+        /// The quota state after the mint, when reported.
+        rate_limit: Option<RateLimit>,
+    },
+    /// The daily quota is running low.
+    QuotaLow {
+        /// The video whose mint reported it.
+        video: VideoId,
+        /// The quota state.
+        rate_limit: RateLimit,
+    },
+    /// A mint failed; `retry_in` says whether (and when) it is retried by itself.
+    RefreshFailed {
+        /// The video.
+        video: VideoId,
+        /// Why.
+        error: Error,
+        /// Failed attempts in a row.
+        attempt: u32,
+        /// When the next attempt happens, if any.
+        retry_in: Option<Duration>,
+    },
+}
+
+/// The token machinery shared by every session of one client (or one token provider).
+pub(crate) struct Tokens {
+    config: TokenConfig,
+    provider: SharedProvider,
+    commands: OnceLock<mpsc::UnboundedSender<Command>>,
+    events: broadcast::Sender<PlaybackEvent>,
+}
+
+impl Tokens {
+    pub(crate) fn new(config: TokenConfig, provider: SharedProvider) -> Self {
+        Self {
+            config,
+            provider,
+            commands: OnceLock::new(),
+            events: broadcast::channel(64).0,
+        }
+    }
+
+    fn commands(&self) -> Result<&mpsc::UnboundedSender<Command>, Error> {
+        if let Some(tx) = self.commands.get() {
+            return Ok(tx);
+        }
+        let tx = driver::spawn(
+            self.config.clone(),
+            self.provider.clone(),
+            self.events.clone(),
+        )?;
+        Ok(self.commands.get_or_init(|| tx))
+    }
+}
+
+fn driver_gone() -> Error {
+    Error::Transport(sdk_core::TransportError::new(
+        sdk_core::TransportErrorKind::Cancelled,
+        "the playback driver stopped",
+    ))
+}
+
+/// A handle on one video's playback tokens. Cheap to clone; clones share everything.
+///
+/// ```no_run
+/// # async fn run(client: sdk_native::Client) -> Result<(), sdk_native::Error> {
+/// let video = client.get_video("vid_demo_encrypted").await?;
+/// let playback = client.playback(&video);
+/// let master = playback.master_playlist().await?;    // fresh token, healed once on expiry
+/// let key = playback.key().await?;                   // the AES-128 key, through the token route
+/// let token = playback.token().await?;               // ≥ the refresh margin left, always
+/// # let _ = (master, key, token);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PlaybackSession {
+    client: Client,
+    tokens: Arc<Tokens>,
+    video: VideoId,
+    job_id: VideoId,
+}
+
+impl fmt::Debug for PlaybackSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlaybackSession")
+            .field("video", &self.video)
+            .field("job_id", &self.job_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A playback session for `video`, minting through the API with this client's key.
+    #[must_use]
+    pub fn playback(&self, video: &Video) -> PlaybackSession {
+        self.playback_ids(video.id.clone(), video.job_id.clone())
+    }
+
+    /// A playback session from ids: `video` is what tokens are minted for (public id or job id),
+    /// `job_id` what the playback routes are keyed by.
+    #[must_use]
+    pub fn playback_ids(&self, video: VideoId, job_id: VideoId) -> PlaybackSession {
+        PlaybackSession {
+            client: self.clone(),
+            tokens: self.inner.tokens.clone(),
+            video,
+            job_id,
+        }
+    }
+
+    /// The events of every playback session of this client.
+    #[must_use]
+    pub fn playback_events(&self) -> broadcast::Receiver<PlaybackEvent> {
+        self.inner.tokens.events.subscribe()
+    }
+}
+
+impl PlaybackSession {
+    /// Sessions that get their tokens from `provider` (e.g. the application's own backend)
+    /// instead of an API key. `job_id` is the video's job id, which tokens are minted for.
+    pub fn with_provider(
+        client: &Client,
+        provider: impl TokenProvider,
+        config: TokenConfig,
+        job_id: VideoId,
+    ) -> Self {
+        Self {
+            client: client.clone(),
+            tokens: Arc::new(Tokens::new(config, Arc::new(provider))),
+            video: job_id.clone(),
+            job_id,
+        }
+    }
+
+    /// The video id tokens are minted for.
+    #[must_use]
+    pub fn video_id(&self) -> &VideoId {
+        &self.video
+    }
+
+    /// The job id the playback routes are keyed by.
+    #[must_use]
+    pub fn job_id(&self) -> &VideoId {
+        &self.job_id
+    }
+
+    /// A token with at least the refresh margin left, minting one if needed. Concurrent callers
+    /// share one mint. While the daily quota is used up this fails at once with
+    /// [`Error::QuotaExhausted`], which carries the reset time.
+    pub async fn token(&self) -> Result<IssuedToken, Error> {
+        let (reply, answer) = oneshot::channel();
+        self.tokens
+            .commands()?
+            .send(Command::Token {
+                video: self.video.clone(),
+                reply,
+            })
+            .map_err(|_| driver_gone())?;
+        answer.await.map_err(|_| driver_gone())?
+    }
+
+    /// Tells the manager that `generation`'s token was refused with `code`: returns whether to
+    /// retry with a fresh token ([`Rejection::Remint`] / [`Rejection::Stale`]) or give up.
+    pub async fn report_rejection(
+        &self,
+        generation: Generation,
+        code: ErrorCode,
+    ) -> Result<Rejection, Error> {
+        let (reply, answer) = oneshot::channel();
+        self.tokens
+            .commands()?
+            .send(Command::Rejected {
+                video: self.video.clone(),
+                generation,
+                code,
+                reply,
+            })
+            .map_err(|_| driver_gone())?;
+        answer.await.map_err(|_| driver_gone())
+    }
+
+    /// Keeps this video's token refreshed ahead of time while `active` (when the session's
+    /// config has keep-warm on), so that `token()` never waits during playback.
+    pub fn set_active(&self, active: bool) -> Result<(), Error> {
+        self.tokens
+            .commands()?
+            .send(Command::SetActive {
+                video: self.video.clone(),
+                active,
+            })
+            .map_err(|_| driver_gone())
+    }
+
+    /// Runs `call` with a fresh token; if the API refuses the token as expired or invalid, reports
+    /// it, takes a new token and runs `call` once more. A second refusal is
+    /// [`Error::AuthGaveUp`].
+    pub async fn with_token<T, F, Fut>(&self, call: F) -> Result<T, Error>
+    where
+        F: Fn(PlaybackToken) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let mut healed = false;
+        loop {
+            let issued = self.token().await?;
+            let err = match call(issued.token.clone()).await {
+                Ok(value) => return Ok(value),
+                Err(err) => err,
+            };
+            let code = err.code();
+            let token_refused = matches!(
+                code,
+                ErrorCode::PlaybackTokenExpired | ErrorCode::PlaybackTokenInvalid
+            );
+            if !token_refused {
+                return Err(err);
+            }
+            match self
+                .report_rejection(issued.generation, code.clone())
+                .await?
+            {
+                Rejection::Remint | Rejection::Stale if !healed => healed = true,
+                Rejection::GaveUp(error) => return Err(error),
+                _ => return Err(Error::AuthGaveUp { code }),
+            }
+        }
+    }
+
+    /// The multivariant playlist, fetched with a fresh token.
+    pub async fn master_playlist(&self) -> Result<String, Error> {
+        self.with_token(
+            |token| async move { self.client.master_playlist(&token, &self.job_id).await },
+        )
+        .await
+    }
+
+    /// One rendition's media playlist, fetched with a fresh token.
+    pub async fn media_playlist(&self, rendition: &str) -> Result<String, Error> {
+        self.with_token(|token| async move {
+            self.client
+                .media_playlist(&token, &self.job_id, rendition)
+                .await
+        })
+        .await
+    }
+
+    /// The video's AES-128 key, fetched through the token route with a fresh token.
+    pub async fn key(&self) -> Result<AesKey, Error> {
+        self.with_token(|token| async move { self.client.fetch_key(&token, &self.job_id).await })
+            .await
+    }
+}
