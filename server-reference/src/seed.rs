@@ -101,6 +101,10 @@ pub enum SeedError {
     Store(#[from] StoreError),
 }
 
+const DEMO_ENCRYPTED_JOB: &str = "3f0c8a52-5a1e-4c57-9b8e-2d7f6f0e9a10";
+const DEMO_PLAIN_JOB: &str = "9a4e2b7c-6d1f-4e3a-a0b9-8c7d6e5f4a32";
+const DEMO_TRANSCODING_JOB: &str = "b7d1e0c4-0f3a-4a8e-8d55-6c1b9e2f4a77";
+
 /// What the demo seed created: printed at start-up.
 #[derive(Clone)]
 pub(crate) struct DemoInfo {
@@ -187,7 +191,8 @@ fn insert_video(
         encrypted: video.encrypted,
         quality: video.quality.clone(),
         renditions: video.renditions.clone(),
-        duration_seconds: Some(media::duration_seconds()),
+        // Only processed videos know their duration.
+        duration_seconds: (video.status == "COMPLETED").then(media::duration_seconds),
         created_at,
         updated_at: created_at,
     };
@@ -199,10 +204,10 @@ fn insert_video(
 /// and one `TRANSCODING` video.
 pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
     let api_key = generate_api_key();
-    let job = |n: u8| format!("00000000-0000-4000-8000-{:012}", n);
-    let video = |id: &str, job_id: String, title: &str, status: &str, encrypted: bool| SeedVideo {
+    // The same ids and titles as the golden fixtures (`sdk-core/fixtures/success/`).
+    let video = |id: &str, job_id: &str, title: &str, status: &str, encrypted: bool| SeedVideo {
         id: id.into(),
-        job_id,
+        job_id: job_id.into(),
         user_id: "user_demo".into(),
         title: title.into(),
         status: status.into(),
@@ -210,6 +215,15 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
         quality: "720p".into(),
         renditions: vec!["720p".into(), "480p".into()],
     };
+    let mut transcoding = video(
+        "vid_demo_transcoding",
+        DEMO_TRANSCODING_JOB,
+        "Still transcoding",
+        "TRANSCODING",
+        false,
+    );
+    transcoding.quality = "1080p".into();
+    transcoding.renditions.clear();
     let seed = SeedFile {
         users: vec![SeedUser {
             id: "user_demo".into(),
@@ -224,27 +238,22 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
             revoked: false,
             daily_token_limit: None,
         }],
+        // Newest first.
         videos: vec![
-            video(
-                "vid_demo_encrypted",
-                job(1),
-                "Encrypted test pattern",
-                "COMPLETED",
-                true,
-            ),
+            transcoding,
             video(
                 "vid_demo_plain",
-                job(2),
-                "Plain test pattern",
+                DEMO_PLAIN_JOB,
+                "Ansdev demo (clear)",
                 "COMPLETED",
                 false,
             ),
             video(
-                "vid_demo_transcoding",
-                job(3),
-                "Still transcoding",
-                "TRANSCODING",
-                false,
+                "vid_demo_encrypted",
+                DEMO_ENCRYPTED_JOB,
+                "Ansdev demo (AES-128)",
+                "COMPLETED",
+                true,
             ),
         ],
     };
@@ -252,7 +261,7 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
     Ok(DemoInfo {
         api_key,
         video_id: "vid_demo_encrypted".into(),
-        job_id: job(1),
+        job_id: DEMO_ENCRYPTED_JOB.into(),
     })
 }
 

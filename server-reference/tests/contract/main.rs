@@ -8,6 +8,7 @@
 
 mod common;
 mod dev;
+mod fixtures;
 mod keys;
 mod mint;
 mod persistence;
