@@ -86,6 +86,16 @@ fn validate(body: &NewKeyBody, now: i64) -> Result<Option<i64>, KeysError> {
 }
 
 /// `POST /v1/keys` → 201 with the full key, shown this once.
+#[utoipa::path(post, path = "/v1/keys", tag = "keys",
+    security(("user_jwt" = [])),
+    request_body(content_type = "application/json", description = "name (1–64), scopes, optional future expiresAt"),
+    responses(
+        (status = 201, description = "The key, shown this once", content_type = "application/json"),
+        (status = 401, description = "UNAUTHORIZED"),
+        (status = 409, description = "CONFLICT (10 active keys)"),
+        (status = 422, description = "VALIDATION_ERROR"),
+        (status = 500, description = "SERVER_ERROR (JWKS unreachable)"),
+    ))]
 pub(super) async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -127,6 +137,13 @@ pub(super) async fn create(
 }
 
 /// `GET /v1/keys` — every key of the user, revoked ones included.
+#[utoipa::path(get, path = "/v1/keys", tag = "keys",
+    security(("user_jwt" = [])),
+    responses(
+        (status = 200, description = "Every key of the user, revoked ones included", content_type = "application/json"),
+        (status = 401, description = "UNAUTHORIZED"),
+        (status = 500, description = "SERVER_ERROR"),
+    ))]
 pub(super) async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -142,6 +159,15 @@ pub(super) async fn list(
 }
 
 /// `DELETE /v1/keys/{id}` — soft delete, idempotent; another user's key is `NOT_FOUND`.
+#[utoipa::path(delete, path = "/v1/keys/{id}", tag = "keys",
+    security(("user_jwt" = [])),
+    params(("id" = String, Path, description = "Key id")),
+    responses(
+        (status = 200, description = "The revoked key (idempotent)", content_type = "application/json"),
+        (status = 401, description = "UNAUTHORIZED"),
+        (status = 404, description = "NOT_FOUND"),
+        (status = 500, description = "SERVER_ERROR"),
+    ))]
 pub(super) async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,

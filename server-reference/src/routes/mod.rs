@@ -3,6 +3,7 @@
 mod dev;
 mod keys;
 mod meta;
+mod openapi;
 mod playback;
 mod videos;
 
@@ -24,6 +25,7 @@ use crate::state::AppState;
 pub(crate) fn build(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(meta::healthz))
+        .route("/openapi.json", get(openapi::document))
         .route("/.well-known/jwks.json", get(meta::jwks))
         .route("/v1/video", get(videos::list))
         .route("/v1/video/{video_id}", get(videos::get_one))

@@ -50,6 +50,14 @@ fn video_for_token(
 }
 
 /// `GET /v1/video/playback/manifest/{token}/{jobId}/master.m3u8`.
+#[utoipa::path(get, path = "/v1/video/playback/manifest/{token}/{jobId}/master.m3u8", tag = "playback",
+    params(("token" = String, Path, description = "Playback token"),
+        ("jobId" = String, Path, description = "Job id"),),
+    responses(
+        (status = 200, description = "Multivariant playlist", content_type = "application/vnd.apple.mpegurl"),
+        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED"),
+        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH"),
+    ))]
 pub(super) async fn master(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -60,6 +68,16 @@ pub(super) async fn master(
 }
 
 /// `GET /v1/video/playback/manifest/{token}/{jobId}/{rendition}/index.m3u8`.
+#[utoipa::path(get, path = "/v1/video/playback/manifest/{token}/{jobId}/{rendition}/index.m3u8", tag = "playback",
+    params(("token" = String, Path, description = "Playback token"),
+        ("jobId" = String, Path, description = "Job id"),
+        ("rendition" = String, Path, description = "Rendition name, e.g. 720p"),),
+    responses(
+        (status = 200, description = "Media playlist (HLS v3 VOD)", content_type = "application/vnd.apple.mpegurl"),
+        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED"),
+        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH"),
+        (status = 404, description = "NOT_FOUND (unknown rendition)"),
+    ))]
 pub(super) async fn media(
     State(state): State<AppState>,
     path: Result<Path<(String, String, String)>, PathRejection>,
@@ -110,6 +128,16 @@ fn key_response(key: [u8; 16]) -> Response {
 }
 
 /// `GET /v1/video/playback/key/{token}/{jobId}` — raw key bytes.
+#[utoipa::path(get, path = "/v1/video/playback/key/{token}/{jobId}", tag = "playback",
+    params(("token" = String, Path, description = "Playback token"),
+        ("jobId" = String, Path, description = "Job id"),),
+    responses(
+        (status = 200, description = "The raw 16-byte AES-128 key", content_type = "application/octet-stream"),
+        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED"),
+        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH"),
+        (status = 404, description = "NO_KEY"),
+        (status = 500, description = "KEY_DECRYPT_FAILED"),
+    ))]
 pub(super) async fn key(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -122,6 +150,15 @@ pub(super) async fn key(
 
 /// `GET /video/key/{jobId}` — the dashboard's route, authenticated by the `ansdev_session`
 /// cookie (a user JWT); owner only, otherwise 401 `UNAUTHORIZED`.
+#[utoipa::path(get, path = "/video/key/{jobId}", tag = "playback",
+    security(("session_cookie" = [])),
+    params(("jobId" = String, Path, description = "Job id")),
+    responses(
+        (status = 200, description = "The raw 16-byte AES-128 key", content_type = "application/octet-stream"),
+        (status = 401, description = "UNAUTHORIZED"),
+        (status = 404, description = "NO_KEY"),
+        (status = 500, description = "KEY_DECRYPT_FAILED"),
+    ))]
 pub(super) async fn session_key(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -147,6 +184,16 @@ pub(super) async fn session_key(
 }
 
 /// `GET /cdn/{jobId}/{rendition}/chunk_NNNN.ts` — public; ciphertext for encrypted videos.
+#[utoipa::path(get, path = "/cdn/{jobId}/{rendition}/{chunk}", tag = "playback",
+    params(
+        ("jobId" = String, Path, description = "Job id"),
+        ("rendition" = String, Path, description = "Rendition name"),
+        ("chunk" = String, Path, description = "chunk_NNNN.ts"),
+    ),
+    responses(
+        (status = 200, description = "MPEG-TS segment (AES-128 ciphertext for encrypted videos)", content_type = "video/mp2t"),
+        (status = 404, description = "VIDEO_NOT_FOUND, NOT_FOUND"),
+    ))]
 pub(super) async fn segment(
     State(state): State<AppState>,
     path: Result<Path<(String, String, String)>, PathRejection>,

@@ -48,6 +48,19 @@ fn invalid(detail: &str) -> ApiError {
 }
 
 /// `GET /v1/video?limit&offset&status`.
+#[utoipa::path(get, path = "/v1/video", tag = "videos",
+    security(("api_key" = [])),
+    params(
+        ("limit" = Option<u32>, Query, description = "Page size, 1–100 (default 20)"),
+        ("offset" = Option<u64>, Query, description = "Videos to skip (default 0)"),
+        ("status" = Option<String>, Query, description = "Only videos with this status"),
+    ),
+    responses(
+        (status = 200, description = "A page of the key's user's videos, newest first", content_type = "application/json"),
+        (status = 400, description = "INVALID_REQUEST"),
+        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED"),
+        (status = 403, description = "INSUFFICIENT_SCOPE"),
+    ))]
 pub(super) async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -104,6 +117,15 @@ fn owned_video(
 }
 
 /// `GET /v1/video/{videoId}`.
+#[utoipa::path(get, path = "/v1/video/{videoId}", tag = "videos",
+    security(("api_key" = [])),
+    params(("videoId" = String, Path, description = "Public id or job id, 1–64 characters")),
+    responses(
+        (status = 200, description = "The video", content_type = "application/json"),
+        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED"),
+        (status = 403, description = "INSUFFICIENT_SCOPE"),
+        (status = 404, description = "VIDEO_NOT_FOUND"),
+    ))]
 pub(super) async fn get_one(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -137,6 +159,18 @@ fn rate_limit_headers(limit: u32, used: u32, reset: i64) -> HeaderMap {
 
 /// `POST /v1/video/{videoId}/playback-token`. Once the key is authenticated, every answer
 /// carries the `X-RateLimit-*` headers; only successful mints count.
+#[utoipa::path(post, path = "/v1/video/{videoId}/playback-token", tag = "videos",
+    security(("api_key" = [])),
+    params(("videoId" = String, Path, description = "Public id or job id")),
+    responses(
+        (status = 200, description = "token, expiresIn, playerUrl; X-RateLimit-* headers", content_type = "application/json"),
+        (status = 400, description = "VIDEO_NOT_READY"),
+        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED"),
+        (status = 403, description = "INSUFFICIENT_SCOPE"),
+        (status = 404, description = "VIDEO_NOT_FOUND"),
+        (status = 411, description = "Bodyless POST without Content-Length", content_type = "text/plain"),
+        (status = 429, description = "RATE_LIMIT_EXCEEDED"),
+    ))]
 pub(super) async fn mint(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -261,3 +261,35 @@ async fn a_configured_origin_is_the_only_one_allowed() {
         .unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_public_route() {
+    let h = start().await;
+    let r = h.get("/openapi.json", None).await;
+    assert_eq!(r.status(), 200);
+    let doc = json_of(&r);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut paths: Vec<_> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "/.well-known/jwks.json",
+            "/cdn/{jobId}/{rendition}/{chunk}",
+            "/healthz",
+            "/v1/keys",
+            "/v1/keys/{id}",
+            "/v1/video",
+            "/v1/video/playback/key/{token}/{jobId}",
+            "/v1/video/playback/manifest/{token}/{jobId}/master.m3u8",
+            "/v1/video/playback/manifest/{token}/{jobId}/{rendition}/index.m3u8",
+            "/v1/video/{videoId}",
+            "/v1/video/{videoId}/playback-token",
+            "/video/key/{jobId}",
+        ]
+    );
+    let mint = &doc["paths"]["/v1/video/{videoId}/playback-token"]["post"];
+    assert!(mint["responses"]["429"].is_object());
+    assert_eq!(mint["security"], json!([{"api_key": []}]));
+    assert!(doc["components"]["securitySchemes"]["user_jwt"].is_object());
+}
