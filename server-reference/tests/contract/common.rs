@@ -15,6 +15,8 @@ pub const KEY_REVOKED: &str = "ak_test_00000000000000000000000000000003";
 pub const KEY_NO_SCOPE: &str = "ak_test_00000000000000000000000000000004";
 pub const KEY_OTHER: &str = "ak_test_00000000000000000000000000000005";
 pub const KEY_SMALL: &str = "ak_test_00000000000000000000000000000006";
+pub const KEY_BULK: &str = "ak_test_00000000000000000000000000000007";
+pub const KEY_HUGE: &str = "ak_test_00000000000000000000000000000008";
 pub const ENC: &str = "vid_enc";
 pub const ENC_JOB: &str = "11111111-1111-4111-8111-111111111111";
 pub const PLAIN: &str = "vid_plain";
@@ -48,6 +50,9 @@ pub fn seed_json() -> Value {
             key("key_other", OTHER_USER, KEY_OTHER, json!(["video:read"]), json!({})),
             key("key_small", USER, KEY_SMALL, json!(["video:read"]),
                 json!({"dailyTokenLimit": SMALL_LIMIT})),
+            key("key_bulk", USER, KEY_BULK, json!(["video:read"]), json!({})),
+            key("key_huge", USER, KEY_HUGE, json!(["video:read"]),
+                json!({"dailyTokenLimit": 4_000_000_000u32})),
         ],
         "videos": [
             video(ENC, ENC_JOB, USER, "COMPLETED", true),

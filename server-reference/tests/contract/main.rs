@@ -13,4 +13,5 @@ mod keys;
 mod mint;
 mod persistence;
 mod playback;
+mod throughput;
 mod videos;

@@ -194,3 +194,32 @@ async fn the_ttl_override_needs_dev_mode() {
         Duration::from_secs(300)
     );
 }
+
+/// The figure: 1500 simultaneous mints on the default limit of 1000.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifteen_hundred_simultaneous_mints_on_a_limit_of_1000_give_exactly_1000_tokens() {
+    let h = start().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(1500));
+    for _ in 0..1500 {
+        let http = h.http.clone();
+        let url = h.url(&format!("/v1/video/{ENC}/playback-token"));
+        let barrier = barrier.clone();
+        tasks.spawn(async move {
+            barrier.wait().await;
+            let r = http
+                .post(url)
+                .header("x-ansdev-key", KEY_BULK)
+                .header("content-length", "0")
+                .send()
+                .await
+                .unwrap();
+            r.status().as_u16()
+        });
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    while let Some(status) = tasks.join_next().await {
+        *counts.entry(status.unwrap()).or_insert(0) += 1;
+    }
+    assert_eq!(counts, [(200, 1000), (429, 500)].into_iter().collect());
+}
