@@ -13,6 +13,11 @@ fi
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 
+step "ffmpeg (a real HLS client for the reference server's decryption test)"
+if ! command -v ffmpeg >/dev/null; then
+  apt-get update -qq && apt-get install -y --no-install-recommends ffmpeg
+fi
+
 step "format"
 cargo fmt --all -- --check
 
