@@ -86,7 +86,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Harness {
     Harness {
         base: server.base_url(),
         server,
-        http: reqwest::Client::new(),
+        http: client(),
         _seed: Some(seed),
     }
 }
@@ -171,6 +171,11 @@ impl Harness {
             .await;
         assert_eq!(r.status(), 200);
     }
+}
+
+/// A client that talks to 127.0.0.1 directly, whatever proxy the environment configures.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
 pub async fn into_http(response: reqwest::Response) -> Response<Bytes> {

@@ -275,7 +275,7 @@ async fn success_bodies_match_the_fixtures() {
     let h = Harness {
         base: server.base_url(),
         server,
-        http: reqwest::Client::new(),
+        http: client(),
         _seed: None,
     };
     let times = ["createdAt", "updatedAt"];
