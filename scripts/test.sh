@@ -22,13 +22,13 @@ step "format"
 cargo fmt --all -- --check
 
 step "lint"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked --features sdk-native/axum -- -D warnings
 
 step "sdk-core builds for wasm32 (no I/O, no clock)"
 cargo build -p sdk-core --target wasm32-unknown-unknown --locked
 
 step "tests (unit, integration, doc)"
-cargo test --workspace --locked
+cargo test --workspace --locked --features sdk-native/axum
 
 step "doc tests"
 cargo test --workspace --doc --locked
