@@ -164,6 +164,13 @@ pub async fn serve(config: Config) -> Result<RunningServer, StartError> {
     })
 }
 
+/// A dev-mode state on an in-memory database (unit tests of the routes).
+#[cfg(test)]
+pub(crate) fn state_for_tests() -> AppState {
+    let addr = SocketAddr::from(([127, 0, 0, 1], 9));
+    build_state(&Config::for_tests(), addr).unwrap()
+}
+
 fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError> {
     let master_key = match (&config.master_key, &config.db) {
         (Some(hex_key), _) => MasterKey::from_hex(hex_key)?,
