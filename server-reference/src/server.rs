@@ -132,6 +132,9 @@ pub async fn serve(config: Config) -> Result<RunningServer, StartError> {
         addr: config.addr,
         source,
     })?;
+    if config.token_ttl_seconds.is_some() && !config.dev {
+        tracing::warn!("--token-ttl-seconds is ignored without --dev: tokens live 300 s");
+    }
     let state = build_state(&config, addr)?;
     let demo = if state.store().is_empty()? {
         match &config.seed {
