@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-/// How the server is started (CONTRACT §8).
-#[derive(Debug, Clone, Parser)]
+/// How the server is started (CONTRACT §8). `Debug` leaves the master key out.
+#[derive(Clone, Parser)]
 #[command(
     name = "server-reference",
     version,
@@ -49,6 +49,27 @@ pub struct Config {
     /// Allowed CORS origin (`*` for any).
     #[arg(long, env = "ANSDEV_CORS_ORIGIN", default_value = "*")]
     pub cors_origin: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("db", &self.db)
+            .field("seed", &self.seed)
+            .field(
+                "master_key",
+                &self.master_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("public_base", &self.public_base)
+            .field("dev", &self.dev)
+            .field("token_ttl_seconds", &self.token_ttl_seconds)
+            .field("jwks_url", &self.jwks_url)
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("jwt_audience", &self.jwt_audience)
+            .field("cors_origin", &self.cors_origin)
+            .finish()
+    }
 }
 
 /// The documented playback-token TTL: five minutes.
@@ -94,6 +115,8 @@ mod tests {
         assert_eq!(c.effective_token_ttl(), 300);
         c.dev = true;
         assert_eq!(c.effective_token_ttl(), 5);
+        c.master_key = Some("ab".repeat(32));
+        assert!(!format!("{c:?}").contains("abab"));
         assert_eq!(c.addr.to_string(), "127.0.0.1:8787");
     }
 }

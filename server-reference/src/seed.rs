@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::crypto::{MasterKey, hash_api_key};
+use crate::crypto::hash_api_key;
 use crate::media;
 use crate::state::AppState;
 use crate::store::{KeyRow, StoreError, VideoRow};
@@ -153,20 +153,13 @@ pub(crate) fn apply(state: &AppState, seed: &SeedFile) -> Result<(), SeedError> 
         store.insert_key(&row, &hash_api_key(&key.key))?;
     }
     // Earlier entries are newer, so a listing shows the file's order.
-    let count = i64::try_from(seed.videos.len()).unwrap_or(i64::MAX);
-    for (i, video) in seed.videos.iter().enumerate() {
-        let created = now - count + (count - i64::try_from(i).unwrap_or(0));
-        insert_video(state, &state.inner.master_key, video, created)?;
+    for (age, video) in (0..).zip(&seed.videos) {
+        insert_video(state, video, now - age)?;
     }
     Ok(())
 }
 
-fn insert_video(
-    state: &AppState,
-    master: &MasterKey,
-    video: &SeedVideo,
-    created_at: i64,
-) -> Result<(), SeedError> {
+fn insert_video(state: &AppState, video: &SeedVideo, created_at: i64) -> Result<(), SeedError> {
     for (field, value) in [("id", &video.id), ("jobId", &video.job_id)] {
         sdk_core::VideoId::new(value.clone())
             .map_err(|_| SeedError::Invalid(format!("videos[].{field} {value:?} is invalid")))?;
@@ -175,7 +168,9 @@ fn insert_video(
     let wrapped = if video.encrypted {
         let data_key: [u8; 16] = rand::random();
         Some(
-            master
+            state
+                .inner
+                .master_key
                 .wrap(&video.job_id, &data_key)
                 .ok_or_else(|| SeedError::Invalid("could not wrap a data key".into()))?,
         )

@@ -132,6 +132,9 @@ pub async fn serve(config: Config) -> Result<RunningServer, StartError> {
         addr: config.addr,
         source,
     })?;
+    if config.token_ttl_seconds.is_some() && !config.dev {
+        tracing::warn!("--token-ttl-seconds is ignored without --dev: tokens live 300 s");
+    }
     let state = build_state(&config, addr)?;
     let demo = if state.store().is_empty()? {
         match &config.seed {
@@ -164,6 +167,13 @@ pub async fn serve(config: Config) -> Result<RunningServer, StartError> {
     })
 }
 
+/// A dev-mode state on an in-memory database (unit tests of the routes).
+#[cfg(test)]
+pub(crate) fn state_for_tests() -> AppState {
+    let addr = SocketAddr::from(([127, 0, 0, 1], 9));
+    build_state(&Config::for_tests(), addr).unwrap()
+}
+
 fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError> {
     let master_key = match (&config.master_key, &config.db) {
         (Some(hex_key), _) => MasterKey::from_hex(hex_key)?,
@@ -183,10 +193,16 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .map_err(|e| StartError::Http(e.to_string()))?;
+    let jwks_url = config
+        .jwks_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{self_addr}/.well-known/jwks.json"));
+    let mut http = reqwest::Client::builder().timeout(Duration::from_secs(5));
+    // A system proxy must not intercept a JWKS on this machine (the default is our own).
+    if is_loopback_url(&jwks_url) {
+        http = http.no_proxy();
+    }
+    let http = http.build().map_err(|e| StartError::Http(e.to_string()))?;
     Ok(AppState {
         inner: Arc::new(Inner {
             store,
@@ -196,10 +212,7 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
             token_ttl_seconds: config.effective_token_ttl(),
             public_base,
             dev: config.dev,
-            jwks_url: config
-                .jwks_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{self_addr}/.well-known/jwks.json")),
+            jwks_url,
             jwt_issuer: config.jwt_issuer.clone(),
             jwt_audience: config.jwt_audience.clone(),
             cors_origin: config.cors_origin.clone(),
@@ -207,4 +220,33 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
             http,
         }),
     })
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    match url.host_str() {
+        Some("localhost") => true,
+        Some(host) => host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn loopback_urls() {
+        assert!(super::is_loopback_url(
+            "http://127.0.0.1:8787/.well-known/jwks.json"
+        ));
+        assert!(super::is_loopback_url("http://[::1]:1/x"));
+        assert!(super::is_loopback_url("http://localhost/x"));
+        assert!(!super::is_loopback_url(
+            "https://cognito-idp.example.com/jwks.json"
+        ));
+    }
 }

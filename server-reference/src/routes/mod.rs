@@ -5,6 +5,7 @@ mod keys;
 mod meta;
 mod openapi;
 mod playback;
+mod player;
 mod videos;
 
 use axum::Router;
@@ -44,6 +45,7 @@ pub(crate) fn build(state: AppState) -> Router {
         )
         .route("/video/key/{job_id}", get(playback::session_key))
         .route("/cdn/{job_id}/{rendition}/{chunk}", get(playback::segment))
+        .route("/player/{video_id}", get(player::page_for))
         .route("/v1/keys", post(keys::create).get(keys::list))
         .route("/v1/keys/{id}", delete(keys::revoke));
     if state.inner.dev {
@@ -52,6 +54,13 @@ pub(crate) fn build(state: AppState) -> Router {
             .route("/dev/clock", post(dev::clock))
             .route("/dev/faults", post(dev::faults));
     }
+    with_layers(router, state)
+}
+
+/// The fallbacks and layers every route shares: CORS outermost (so every answer, errors
+/// included, carries its headers), then panics → `INTERNAL_ERROR`, the request log, the 411
+/// rule, and fault injection.
+fn with_layers(router: Router<AppState>, state: AppState) -> Router {
     let cors = cors(&state.inner.cors_origin);
     router
         .fallback(not_found)
@@ -139,4 +148,36 @@ async fn not_found() -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(ErrorCode::MethodNotAllowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_internal_error_in_the_envelope() {
+        let state = crate::server::state_for_tests();
+        let app = with_layers(Router::new().route("/boom", get(boom)), state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let r = client
+            .get(format!("http://{addr}/boom"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 500);
+        assert_eq!(r.headers()["access-control-allow-origin"], "*");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"success": false, "error": {"code": "INTERNAL_ERROR",
+                "message": "Internal server error.", "status": 500}})
+        );
+    }
 }

@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
         super::playback::key,
         super::playback::session_key,
         super::playback::segment,
+        super::player::page_for,
         super::keys::create,
         super::keys::list,
         super::keys::revoke,

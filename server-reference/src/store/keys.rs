@@ -84,7 +84,7 @@ impl Store {
     pub(crate) fn keys_of(&self, user_id: &str) -> StoreResult<Vec<KeyRow>> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM api_keys WHERE user_id = ?1 ORDER BY created_at, id"
+            "SELECT {COLUMNS} FROM api_keys WHERE user_id = ?1 ORDER BY created_at, rowid"
         ))?;
         let rows = stmt.query_map([user_id], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)

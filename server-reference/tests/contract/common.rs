@@ -86,7 +86,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Harness {
     Harness {
         base: server.base_url(),
         server,
-        http: reqwest::Client::new(),
+        http: client(),
         _seed: Some(seed),
     }
 }
@@ -142,6 +142,44 @@ impl Harness {
         .await
     }
 
+    /// Any request, with an optional `Authorization` header value and JSON body. Bodyless
+    /// requests carry `Content-Length: 0`, as the SDK sends them.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        authorization: Option<&str>,
+        json_body: Option<&str>,
+    ) -> Response<Bytes> {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(authorization) = authorization {
+            req = req.header("authorization", authorization);
+        }
+        req = match json_body {
+            Some(body) => req
+                .header("content-type", "application/json")
+                .body(body.to_owned()),
+            None => req.header("content-length", "0"),
+        };
+        into_http(req.send().await.unwrap()).await
+    }
+
+    /// Sends `raw` on a plain socket and returns the whole answer (HTTP clients would add the
+    /// `Content-Length` some tests must leave out).
+    pub async fn raw(&self, raw: String) -> String {
+        use std::io::{Read, Write};
+        let addr = self.server.addr();
+        tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            stream.write_all(raw.as_bytes()).unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).unwrap();
+            answer
+        })
+        .await
+        .unwrap()
+    }
+
     pub async fn mint(&self, key: &str, video: &str) -> Result<MintedToken, sdk_core::Error> {
         let key = ApiKey::new(key).unwrap();
         self.call(&MintPlaybackToken::new(&key, VideoId::new(video).unwrap()))
@@ -171,6 +209,11 @@ impl Harness {
             .await;
         assert_eq!(r.status(), 200);
     }
+}
+
+/// A client that talks to 127.0.0.1 directly, whatever proxy the environment configures.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
 pub async fn into_http(response: reqwest::Response) -> Response<Bytes> {

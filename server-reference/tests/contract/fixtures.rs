@@ -64,23 +64,12 @@ async fn keys_call(
     h: &Harness,
     method: reqwest::Method,
     path: &str,
-    auth: Option<&str>,
+    bearer: Option<&str>,
     body: Option<&str>,
 ) -> Response<Bytes> {
-    let mut req = h
-        .http
-        .request(method, h.url(path))
-        .header("content-length", "0");
-    if let Some(auth) = auth {
-        req = req.bearer_auth(auth);
-    }
-    if let Some(body) = body {
-        req = req
-            .header("content-type", "application/json")
-            .header("content-length", body.len())
-            .body(body.to_owned());
-    }
-    into_http(req.send().await.unwrap()).await
+    let authorization = bearer.map(|token| format!("Bearer {token}"));
+    h.request(method, path, authorization.as_deref(), body)
+        .await
 }
 
 /// Produces `code` for real against `h` (and the drifted / JWKS-less servers where needed).
@@ -275,7 +264,7 @@ async fn success_bodies_match_the_fixtures() {
     let h = Harness {
         base: server.base_url(),
         server,
-        http: reqwest::Client::new(),
+        http: client(),
         _seed: None,
     };
     let times = ["createdAt", "updatedAt"];
@@ -374,19 +363,10 @@ async fn success_bodies_match_the_fixtures() {
 
 #[tokio::test]
 async fn the_411_body_matches_its_fixture() {
-    use std::io::{Read, Write};
     let h = start().await;
-    let addr = h.server.addr();
-    let answer = tokio::task::spawn_blocking(move || {
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.write_all(b"POST /v1/keys HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        let mut answer = String::new();
-        s.read_to_string(&mut answer).unwrap();
-        answer
-    })
-    .await
-    .unwrap();
+    let answer = h
+        .raw("POST /v1/keys HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into())
+        .await;
     let body = answer.split("\r\n\r\n").nth(1).unwrap();
     assert_eq!(body, fixture_text("raw/length_required.txt").trim_end());
 }

@@ -4,27 +4,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-async fn keys_request(
-    h: &Harness,
-    method: reqwest::Method,
-    path: &str,
-    auth: Option<&str>,
-    body: Option<&str>,
-) -> http::Response<bytes::Bytes> {
-    let mut req = h.http.request(method, h.url(path));
-    if let Some(auth) = auth {
-        req = req.header("authorization", auth);
-    }
-    if let Some(body) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(body.to_owned());
-    } else {
-        req = req.header("content-length", "0");
-    }
-    into_http(req.send().await.unwrap()).await
-}
-
 #[tokio::test]
 async fn create_list_revoke_through_the_sdk() {
     let h = start().await;
@@ -39,8 +18,7 @@ async fn create_list_revoke_through_the_sdk() {
     assert!(created.info.revoked_at.is_none());
 
     // The raw 201 body: the key is there this once, revokedAt is an explicit null.
-    let r = keys_request(
-        &h,
+    let r = h.request(
         reqwest::Method::POST,
         "/v1/keys",
         Some(&format!("Bearer {}", user.expose_secret())),
@@ -65,14 +43,14 @@ async fn create_list_revoke_through_the_sdk() {
 
     let list = h.call(&ListApiKeys::new(&user)).await.unwrap();
     assert_eq!(list.items.len(), 2);
-    let r = keys_request(
-        &h,
-        reqwest::Method::GET,
-        "/v1/keys",
-        Some(&format!("Bearer {}", user.expose_secret())),
-        None,
-    )
-    .await;
+    let r = h
+        .request(
+            reqwest::Method::GET,
+            "/v1/keys",
+            Some(&format!("Bearer {}", user.expose_secret())),
+            None,
+        )
+        .await;
     assert!(
         !String::from_utf8_lossy(r.body()).contains(&key),
         "a listing never shows a key"
@@ -118,24 +96,30 @@ async fn missing_bad_or_foreign_credentials_are_401() {
         Some("Bearer not.a.jwt".to_owned()),
         Some(format!("Bearer {hs256}")),
     ] {
-        let r = keys_request(&h2, reqwest::Method::GET, "/v1/keys", auth.as_deref(), None).await;
+        let r = h2
+            .request(reqwest::Method::GET, "/v1/keys", auth.as_deref(), None)
+            .await;
         assert_intelligence_error(&r, 401);
     }
-    let r = keys_request(
-        &h,
-        reqwest::Method::GET,
-        "/v1/keys",
-        Some(&format!("Bearer {wrong_audience}")),
-        None,
-    )
-    .await;
+    let r = h
+        .request(
+            reqwest::Method::GET,
+            "/v1/keys",
+            Some(&format!("Bearer {wrong_audience}")),
+            None,
+        )
+        .await;
     assert_intelligence_error(&r, 401);
     // Expired on the server clock.
     let auth = format!("Bearer {good}");
-    let r = keys_request(&h2, reqwest::Method::GET, "/v1/keys", Some(&auth), None).await;
+    let r = h2
+        .request(reqwest::Method::GET, "/v1/keys", Some(&auth), None)
+        .await;
     assert_eq!(r.status(), 200);
     h2.advance(3601).await;
-    let r = keys_request(&h2, reqwest::Method::GET, "/v1/keys", Some(&auth), None).await;
+    let r = h2
+        .request(reqwest::Method::GET, "/v1/keys", Some(&auth), None)
+        .await;
     assert_intelligence_error(&r, 401);
 }
 
@@ -156,14 +140,9 @@ async fn invalid_bodies_are_422() {
         r#"{"name": "x", "scopes": ["video:read"], "expiresAt": "tomorrow"}"#,
         r#"{"name": "x", "scopes": ["video:read"], "admin": true}"#,
     ] {
-        let r = keys_request(
-            &h,
-            reqwest::Method::POST,
-            "/v1/keys",
-            Some(&auth),
-            Some(body),
-        )
-        .await;
+        let r = h
+            .request(reqwest::Method::POST, "/v1/keys", Some(&auth), Some(body))
+            .await;
         assert_intelligence_error(&r, 422);
     }
 }
@@ -175,56 +154,41 @@ async fn eleven_active_keys_conflict_and_foreign_keys_are_not_found() {
     let body = r#"{"name": "k", "scopes": ["video:read"]}"#;
     let mut ids = Vec::new();
     for _ in 0..10 {
-        let r = keys_request(
-            &h,
-            reqwest::Method::POST,
-            "/v1/keys",
-            Some(&auth),
-            Some(body),
-        )
-        .await;
+        let r = h
+            .request(reqwest::Method::POST, "/v1/keys", Some(&auth), Some(body))
+            .await;
         assert_eq!(r.status(), 201);
         ids.push(json_of(&r)["id"].as_str().unwrap().to_owned());
     }
-    let r = keys_request(
-        &h,
-        reqwest::Method::POST,
-        "/v1/keys",
-        Some(&auth),
-        Some(body),
-    )
-    .await;
+    let r = h
+        .request(reqwest::Method::POST, "/v1/keys", Some(&auth), Some(body))
+        .await;
     assert_intelligence_error(&r, 409);
-    let r = keys_request(
-        &h,
-        reqwest::Method::DELETE,
-        &format!("/v1/keys/{}", ids[0]),
-        Some(&auth),
-        None,
-    )
-    .await;
+    let r = h
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/v1/keys/{}", ids[0]),
+            Some(&auth),
+            None,
+        )
+        .await;
     assert_eq!(r.status(), 200);
-    let r = keys_request(
-        &h,
-        reqwest::Method::POST,
-        "/v1/keys",
-        Some(&auth),
-        Some(body),
-    )
-    .await;
+    let r = h
+        .request(reqwest::Method::POST, "/v1/keys", Some(&auth), Some(body))
+        .await;
     assert_eq!(r.status(), 201);
 
     // Another user's key and an unknown id are both plain 404s.
     let user1 = format!("Bearer {}", h.user_token(USER).await);
     for id in [ids[1].as_str(), "key_nope"] {
-        let r = keys_request(
-            &h,
-            reqwest::Method::DELETE,
-            &format!("/v1/keys/{id}"),
-            Some(&user1),
-            None,
-        )
-        .await;
+        let r = h
+            .request(
+                reqwest::Method::DELETE,
+                &format!("/v1/keys/{id}"),
+                Some(&user1),
+                None,
+            )
+            .await;
         assert_intelligence_error(&r, 404);
     }
     let user = UserToken::new(h.user_token("user_many").await).unwrap();
@@ -239,7 +203,9 @@ async fn eleven_active_keys_conflict_and_foreign_keys_are_not_found() {
 async fn an_unreachable_jwks_is_a_500() {
     let h = start_with(|c| c.jwks_url = Some("http://127.0.0.1:9/jwks.json".into())).await;
     let auth = format!("Bearer {}", h.user_token(USER).await);
-    let r = keys_request(&h, reqwest::Method::GET, "/v1/keys", Some(&auth), None).await;
+    let r = h
+        .request(reqwest::Method::GET, "/v1/keys", Some(&auth), None)
+        .await;
     assert_intelligence_error(&r, 500);
     let r = h
         .http
@@ -261,14 +227,9 @@ async fn a_key_expires_on_the_server_clock() {
         .unwrap();
     let body =
         format!(r#"{{"name": "short", "scopes": ["video:read"], "expiresAt": "{expires}"}}"#);
-    let r = keys_request(
-        &h,
-        reqwest::Method::POST,
-        "/v1/keys",
-        Some(&auth),
-        Some(&body),
-    )
-    .await;
+    let r = h
+        .request(reqwest::Method::POST, "/v1/keys", Some(&auth), Some(&body))
+        .await;
     assert_eq!(r.status(), 201);
     let key = json_of(&r)["key"].as_str().unwrap().to_owned();
     assert_eq!(h.get("/v1/video", Some(&key)).await.status(), 200);

@@ -6,6 +6,7 @@
 // Test helpers outside `#[test]` functions fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod binary;
 mod common;
 mod dev;
 mod fixtures;

@@ -2,7 +2,6 @@ use std::time::Duration;
 
 use sdk_core::{Error, ErrorCode};
 use serde_json::Value;
-use std::io::{Read, Write};
 
 use crate::common::*;
 
@@ -79,21 +78,12 @@ async fn authenticated_errors_of_the_mint_route_carry_rate_limit_headers() {
 #[tokio::test]
 async fn a_bodyless_post_without_content_length_gets_411_in_plain_text() {
     let h = start().await;
-    let addr = h.server.addr();
-    let request = format!(
-        "POST /v1/video/{ENC}/playback-token HTTP/1.1\r\nHost: localhost\r\n\
-         x-ansdev-key: {KEY}\r\nConnection: close\r\n\r\n"
-    );
-    // A raw socket: HTTP clients add Content-Length: 0 on their own.
-    let answer = tokio::task::spawn_blocking(move || {
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        answer
-    })
-    .await
-    .unwrap();
+    let answer = h
+        .raw(format!(
+            "POST /v1/video/{ENC}/playback-token HTTP/1.1\r\nHost: localhost\r\n\
+             x-ansdev-key: {KEY}\r\nConnection: close\r\n\r\n"
+        ))
+        .await;
     assert!(
         answer.starts_with("HTTP/1.1 411 Length Required\r\n"),
         "{answer}"

@@ -55,7 +55,7 @@ async fn a_restart_on_the_same_file_keeps_everything_and_seeds_nothing() {
     let h = Harness {
         base: second.base_url(),
         server: second,
-        http: reqwest::Client::new(),
+        http: client(),
         _seed: None,
     };
     let page = json_of(&h.get("/v1/video", Some(KEY)).await);

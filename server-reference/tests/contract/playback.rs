@@ -358,3 +358,51 @@ async fn ffmpeg_decrypts_an_encrypted_rendition_into_a_valid_mp4() {
         .unwrap();
     assert!(duration > 40.0, "{text}");
 }
+
+#[tokio::test]
+async fn the_player_url_serves_a_page_until_the_token_expires() {
+    let h = start().await;
+    let minted = h.mint(KEY, ENC).await.unwrap();
+    let url = minted.player_url.unwrap();
+    let token = minted.token.expose_secret().to_owned();
+    let r = into_http(h.http.get(&url).send().await.unwrap()).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = String::from_utf8(r.body().to_vec()).unwrap();
+    assert!(html.contains("data-state=\"ready\""), "{html}");
+    let master = format!(
+        "{}/v1/video/playback/manifest/{token}/{ENC_JOB}/master.m3u8",
+        h.base
+    );
+    assert!(
+        html.contains(&format!("data-master-url=\"{master}\"")),
+        "{html}"
+    );
+    // The page's URLs work with the page's token.
+    assert_eq!(
+        into_http(h.http.get(&master).send().await.unwrap())
+            .await
+            .status(),
+        200
+    );
+
+    h.advance(301).await;
+    let r = into_http(h.http.get(&url).send().await.unwrap()).await;
+    assert_eq!(r.status(), 401);
+    let html = String::from_utf8(r.body().to_vec()).unwrap();
+    assert!(
+        html.contains("data-state=\"PLAYBACK_TOKEN_EXPIRED\""),
+        "{html}"
+    );
+
+    let r = h.get(&format!("/player/{ENC}?token=<script>"), None).await;
+    assert_eq!(r.status(), 401);
+    assert!(!String::from_utf8_lossy(r.body()).contains("<script>"));
+    let r = h.get("/player/vid_nope?token=x", None).await;
+    assert_eq!(r.status(), 404);
+    let fresh = h.token(ENC).await;
+    let r = h.get(&format!("/player/{PLAIN}?token={fresh}"), None).await;
+    assert_eq!(r.status(), 403);
+    assert!(String::from_utf8_lossy(r.body()).contains("PLAYBACK_TOKEN_MISMATCH"));
+}

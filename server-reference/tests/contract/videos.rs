@@ -277,6 +277,7 @@ async fn the_openapi_document_lists_every_public_route() {
             "/.well-known/jwks.json",
             "/cdn/{jobId}/{rendition}/{chunk}",
             "/healthz",
+            "/player/{videoId}",
             "/v1/keys",
             "/v1/keys/{id}",
             "/v1/video",
