@@ -12,7 +12,9 @@ use sdk_native::Client;
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime
-        .block_on(server_reference::serve(server_reference::Config::for_tests()))
+        .block_on(server_reference::serve(
+            server_reference::Config::for_tests(),
+        ))
         .unwrap();
     let base = server.base_url();
     let key = server.demo_api_key().unwrap().to_owned();
@@ -28,14 +30,24 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("get_video");
     group.bench_function("raw reqwest (bytes)", |b| {
         b.to_async(&runtime).iter(|| async {
-            let res = http.get(&url).header("x-ansdev-key", &key).send().await.unwrap();
+            let res = http
+                .get(&url)
+                .header("x-ansdev-key", &key)
+                .send()
+                .await
+                .unwrap();
             assert!(res.status().is_success());
             res.bytes().await.unwrap()
         });
     });
     group.bench_function("raw reqwest (serde_json::Value)", |b| {
         b.to_async(&runtime).iter(|| async {
-            let res = http.get(&url).header("x-ansdev-key", &key).send().await.unwrap();
+            let res = http
+                .get(&url)
+                .header("x-ansdev-key", &key)
+                .send()
+                .await
+                .unwrap();
             res.json::<serde_json::Value>().await.unwrap()
         });
     });
