@@ -76,7 +76,7 @@ async fn download_writes_a_file_ffprobe_accepts() {
     );
     assert!(out.contains("decrypted"), "{out}");
     let bytes = std::fs::read(&file).unwrap();
-    assert!(bytes.len() > 10_000 && bytes.len() % 188 == 0 && bytes[0] == 0x47);
+    assert!(bytes.len() > 10_000 && bytes.len().is_multiple_of(188) && bytes[0] == 0x47);
 
     match Command::new("ffprobe")
         .args([
