@@ -13,17 +13,22 @@ fi
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 
+step "ffmpeg (a real HLS client for the reference server's decryption test)"
+if ! command -v ffmpeg >/dev/null; then
+  apt-get update -qq && apt-get install -y --no-install-recommends ffmpeg
+fi
+
 step "format"
 cargo fmt --all -- --check
 
 step "lint"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked --features sdk-native/axum -- -D warnings
 
 step "sdk-core builds for wasm32 (no I/O, no clock)"
 cargo build -p sdk-core --target wasm32-unknown-unknown --locked
 
 step "tests (unit, integration, doc)"
-cargo test --workspace --locked
+cargo test --workspace --locked --features sdk-native/axum
 
 step "doc tests"
 cargo test --workspace --doc --locked

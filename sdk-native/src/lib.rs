@@ -21,12 +21,16 @@
 //! zeroized when the last clone of the client is dropped.
 
 mod client;
+mod download;
 mod keys;
 pub mod playback;
+#[cfg(feature = "axum")]
+pub mod token_endpoint;
 mod transport;
 mod videos;
 
 pub use client::{Client, ClientBuilder};
+pub use download::{DownloadProgress, DownloadSummary};
 pub use keys::KeysClient;
 pub use playback::{PlaybackEvent, PlaybackSession};
 pub use transport::{BoxFuture, FnTransport, ReqwestTransport, Transport};

@@ -1,3 +1,44 @@
-//! Reference server implementing the Ansdev API contract, for tests and the demo.
+//! # server-reference — the Ansdev contract, served for real
+//!
+//! An axum server that behaves like the Ansdev API down to the byte: both envelopes, every
+//! catalog error in the right order, API-key auth with scopes and soft revocation, an exact
+//! per-key daily playback-token quota, HS256 playback tokens, token-gated HLS playlists, public
+//! AES-128 encrypted segments, key delivery, `/v1/keys` with RS256 user tokens, and a `--dev`
+//! mode (user tokens, a movable clock, fault injection) for tests.
+//!
+//! Start it with [`serve`] (the binary does exactly that) or mount [`router`] yourself:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), server_reference::StartError> {
+//! let config = server_reference::Config::for_tests();
+//! let server = server_reference::serve(config).await?;
+//! println!("listening on {}", server.base_url());
+//! # Ok(()) }
+//! ```
 
+mod auth;
+mod clock;
+mod config;
+mod crypto;
+mod error;
+mod faults;
+mod idp;
+mod media;
+mod routes;
+mod seed;
+mod server;
+mod state;
+mod store;
+mod tokens;
+
+pub use clock::ServerClock;
+pub use config::Config;
 pub use sdk_core as core;
+pub use seed::{SeedApiKey, SeedFile, SeedUser, SeedVideo};
+pub use server::{RunningServer, StartError, serve};
+pub use state::AppState;
+
+/// The application's routes with CORS, panic handling and the front end's 411 rule applied.
+pub fn router(state: AppState) -> axum::Router {
+    routes::build(state)
+}

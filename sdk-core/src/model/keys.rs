@@ -49,6 +49,27 @@ pub struct ApiKeyInfo {
 }
 
 impl ApiKeyInfo {
+    /// A key that neither expires nor is revoked (for servers and tests); set `expires_at` and
+    /// `revoked_at` on the returned value.
+    #[must_use]
+    pub fn new(
+        id: KeyId,
+        name: impl Into<String>,
+        prefix: impl Into<String>,
+        scopes: Vec<Scope>,
+        created_at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            prefix: prefix.into(),
+            scopes,
+            created_at,
+            expires_at: None,
+            revoked_at: None,
+        }
+    }
+
     /// Whether the key is still usable at `now` (not revoked, not expired).
     #[must_use]
     pub fn is_active_at(&self, now: OffsetDateTime) -> bool {
@@ -62,6 +83,14 @@ impl ApiKeyInfo {
 pub struct ApiKeyList {
     /// Every key of the user, revoked ones included.
     pub items: Vec<ApiKeyInfo>,
+}
+
+impl ApiKeyList {
+    /// A list (for servers and tests).
+    #[must_use]
+    pub fn new(items: Vec<ApiKeyInfo>) -> Self {
+        Self { items }
+    }
 }
 
 /// `POST /v1/keys` → 201: the new key, shown this once.

@@ -83,6 +83,32 @@ pub struct Video {
 }
 
 impl Video {
+    /// A video without renditions or duration, updated when created (for servers and tests).
+    /// The fields are public: set the rest on the returned value.
+    #[must_use]
+    pub fn new(
+        id: VideoId,
+        job_id: VideoId,
+        title: impl Into<String>,
+        status: VideoStatus,
+        encrypted: bool,
+        quality: Quality,
+        created_at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id,
+            job_id,
+            title: title.into(),
+            status,
+            encrypted,
+            quality,
+            renditions: Vec::new(),
+            duration_seconds: None,
+            created_at,
+            updated_at: created_at,
+        }
+    }
+
     /// Whether a playback token can be minted for this video.
     #[must_use]
     pub fn is_playable(&self) -> bool {
@@ -106,6 +132,17 @@ pub struct VideoPage {
 }
 
 impl VideoPage {
+    /// A page (for servers and tests).
+    #[must_use]
+    pub fn new(items: Vec<Video>, total: u64, limit: u32, offset: u64) -> Self {
+        Self {
+            items,
+            total,
+            limit,
+            offset,
+        }
+    }
+
     /// The offset of the next page, or `None` on the last page.
     #[must_use]
     pub fn next_offset(&self) -> Option<u64> {

@@ -41,6 +41,7 @@ type Waiters = HashMap<VideoId, Vec<oneshot::Sender<Result<IssuedToken, Error>>>
 
 /// Starts the driver on the current tokio runtime.
 pub(crate) fn spawn(
+    origin: tokio::time::Instant,
     config: TokenConfig,
     provider: SharedProvider,
     events: broadcast::Sender<PlaybackEvent>,
@@ -52,17 +53,17 @@ pub(crate) fn spawn(
         })
     })?;
     let (tx, rx) = mpsc::unbounded_channel();
-    runtime.spawn(run(config, provider, events, rx));
+    runtime.spawn(run(origin, config, provider, events, rx));
     Ok(tx)
 }
 
 async fn run(
+    origin: tokio::time::Instant,
     config: TokenConfig,
     provider: SharedProvider,
     events: broadcast::Sender<PlaybackEvent>,
     mut commands: mpsc::UnboundedReceiver<Command>,
 ) {
-    let origin = tokio::time::Instant::now();
     let now = move || Instant::from_duration(origin.elapsed());
     let mut manager = TokenManager::new(config, fastrand::u64(..));
     let mut waiters: Waiters = HashMap::new();

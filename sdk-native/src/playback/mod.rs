@@ -13,6 +13,7 @@ use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use sdk_core::clock::Instant;
 use sdk_core::{
     AesKey, Error, ErrorCode, Generation, IssuedToken, PlaybackToken, RateLimit, Rejection,
     TokenConfig, Video, VideoId,
@@ -62,6 +63,8 @@ pub enum PlaybackEvent {
 
 /// The token machinery shared by every session of one client (or one token provider).
 pub(crate) struct Tokens {
+    /// The origin of the manager's monotonic clock.
+    origin: tokio::time::Instant,
     config: TokenConfig,
     provider: SharedProvider,
     commands: OnceLock<mpsc::UnboundedSender<Command>>,
@@ -71,6 +74,7 @@ pub(crate) struct Tokens {
 impl Tokens {
     pub(crate) fn new(config: TokenConfig, provider: SharedProvider) -> Self {
         Self {
+            origin: tokio::time::Instant::now(),
             config,
             provider,
             commands: OnceLock::new(),
@@ -83,6 +87,7 @@ impl Tokens {
             return Ok(tx);
         }
         let tx = driver::spawn(
+            self.origin,
             self.config.clone(),
             self.provider.clone(),
             self.events.clone(),
@@ -112,7 +117,7 @@ fn driver_gone() -> Error {
 /// ```
 #[derive(Clone)]
 pub struct PlaybackSession {
-    client: Client,
+    pub(crate) client: Client,
     tokens: Arc<Tokens>,
     video: VideoId,
     job_id: VideoId,
@@ -195,6 +200,12 @@ impl PlaybackSession {
             })
             .map_err(|_| driver_gone())?;
         answer.await.map_err(|_| driver_gone())?
+    }
+
+    /// How long `token` stays valid from now (zero once expired).
+    #[must_use]
+    pub fn time_left(&self, token: &IssuedToken) -> Duration {
+        token.time_left(Instant::from_duration(self.tokens.origin.elapsed()))
     }
 
     /// Tells the manager that `generation`'s token was refused with `code`: returns whether to

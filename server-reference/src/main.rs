@@ -1,0 +1,54 @@
+//! `server-reference`: the reference server binary (flags in CONTRACT §8, `--help`).
+
+use std::io::Write;
+
+use clap::Parser;
+use server_reference::Config;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    // Logs go to stderr; stdout carries only the lines other tools parse.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Config::parse();
+    let server = match server_reference::serve(config).await {
+        Ok(server) => server,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot start");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut lines = vec![format!("listening on {}", server.base_url())];
+    // The demo key is the one key ever printed: the demo needs it, and it was just generated.
+    if let Some(key) = server.demo_api_key() {
+        lines.push(format!("demo api key: {key}"));
+    }
+    if let Some(url) = server.demo_player_url() {
+        lines.push(format!("demo player: {url}"));
+    }
+    for line in lines {
+        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            break;
+        }
+    }
+    drop(out);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    tokio::select! {
+        result = server.wait() => {
+            if let Err(err) = result {
+                tracing::error!(error = %err, "server failed");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+        () = shutdown => {}
+    }
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,183 @@
+//! The route table and the layers every route shares.
+
+mod dev;
+mod keys;
+mod meta;
+mod openapi;
+mod playback;
+mod player;
+mod videos;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use sdk_core::ErrorCode;
+use sdk_core::endpoint::API_KEY_HEADER;
+use sdk_core::rate_limit::{HEADER_LIMIT, HEADER_REMAINING, HEADER_RESET};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub(crate) fn build(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/healthz", get(meta::healthz))
+        .route("/openapi.json", get(openapi::document))
+        .route("/.well-known/jwks.json", get(meta::jwks))
+        .route("/v1/video", get(videos::list))
+        .route("/v1/video/{video_id}", get(videos::get_one))
+        .route("/v1/video/{video_id}/playback-token", post(videos::mint))
+        .route(
+            "/v1/video/playback/manifest/{token}/{job_id}/master.m3u8",
+            get(playback::master),
+        )
+        .route(
+            "/v1/video/playback/manifest/{token}/{job_id}/{rendition}/index.m3u8",
+            get(playback::media),
+        )
+        .route(
+            "/v1/video/playback/key/{token}/{job_id}",
+            get(playback::key),
+        )
+        .route("/video/key/{job_id}", get(playback::session_key))
+        .route("/cdn/{job_id}/{rendition}/{chunk}", get(playback::segment))
+        .route("/player/{video_id}", get(player::page_for))
+        .route("/v1/keys", post(keys::create).get(keys::list))
+        .route("/v1/keys/{id}", delete(keys::revoke));
+    if state.inner.dev {
+        router = router
+            .route("/dev/users/{user_id}/token", post(dev::user_token))
+            .route("/dev/clock", post(dev::clock))
+            .route("/dev/faults", post(dev::faults));
+    }
+    with_layers(router, state)
+}
+
+/// The fallbacks and layers every route shares: CORS outermost (so every answer, errors
+/// included, carries its headers), then panics → `INTERNAL_ERROR`, the request log, the 411
+/// rule, and fault injection.
+fn with_layers(router: Router<AppState>, state: AppState) -> Router {
+    let cors = cors(&state.inner.cors_origin);
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::faults::middleware,
+        ))
+        .layer(middleware::from_fn(length_required))
+        .layer(middleware::from_fn(log_request))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("handler panicked");
+            ApiError::internal().into_response()
+        }))
+        .layer(cors)
+        .with_state(state)
+}
+
+fn cors(origin: &str) -> CorsLayer {
+    let allow_origin = if origin.trim() == "*" {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origin
+                .split(',')
+                .filter_map(|o| HeaderValue::from_str(o.trim()).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers([
+            HeaderName::from_static(API_KEY_HEADER),
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+        ])
+        .expose_headers([
+            HeaderName::from_static(HEADER_LIMIT),
+            HeaderName::from_static(HEADER_REMAINING),
+            HeaderName::from_static(HEADER_RESET),
+        ])
+}
+
+/// The API's front end refuses a bodyless POST without `Content-Length` (411, plain text)
+/// before the service sees it.
+async fn length_required(request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    if request.method() == Method::POST
+        && !headers.contains_key(header::CONTENT_LENGTH)
+        && !headers.contains_key(header::TRANSFER_ENCODING)
+    {
+        return (
+            StatusCode::LENGTH_REQUIRED,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Length Required",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Logs method, route *pattern* (never the path itself: playback paths carry tokens), status
+/// and latency. Headers are never logged, so neither are API keys or bearer tokens.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "<unmatched>".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        route,
+        status = response.status().as_u16(),
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    response
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(ErrorCode::MethodNotAllowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_internal_error_in_the_envelope() {
+        let state = crate::server::state_for_tests();
+        let app = with_layers(Router::new().route("/boom", get(boom)), state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let r = client
+            .get(format!("http://{addr}/boom"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 500);
+        assert_eq!(r.headers()["access-control-allow-origin"], "*");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"success": false, "error": {"code": "INTERNAL_ERROR",
+                "message": "Internal server error.", "status": 500}})
+        );
+    }
+}

@@ -1,0 +1,267 @@
+//! Seeding an empty database: from a seed file (CONTRACT §8) or with the demo dataset.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::crypto::hash_api_key;
+use crate::media;
+use crate::state::AppState;
+use crate::store::{KeyRow, StoreError, VideoRow};
+
+/// The documented default daily playback-token limit.
+pub(crate) const DEFAULT_DAILY_TOKEN_LIMIT: u32 = 1000;
+
+/// A seed file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SeedFile {
+    /// Users.
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+    /// API keys, given in full (only their hash is stored).
+    #[serde(default)]
+    pub api_keys: Vec<SeedApiKey>,
+    /// Videos; all play the bundled test clip.
+    #[serde(default)]
+    pub videos: Vec<SeedVideo>,
+}
+
+/// A seeded user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SeedUser {
+    /// User id (the `sub` of the user's JWTs).
+    pub id: String,
+}
+
+/// A seeded API key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SeedApiKey {
+    /// Key id (`key_…`).
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// The full key (`ak_live_` or `ak_test_` + 32 lowercase hex).
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Scopes, e.g. `["video:read"]`.
+    pub scopes: Vec<String>,
+    /// RFC 3339 expiry.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Seed the key already revoked.
+    #[serde(default)]
+    pub revoked: bool,
+    /// Daily playback-token limit (default 1000).
+    #[serde(default)]
+    pub daily_token_limit: Option<u32>,
+}
+
+/// A seeded video.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SeedVideo {
+    /// Public id (`vid_…`).
+    pub id: String,
+    /// Job UUID.
+    pub job_id: String,
+    /// Owner.
+    pub user_id: String,
+    /// Title.
+    pub title: String,
+    /// Status, e.g. `COMPLETED`.
+    pub status: String,
+    /// Whether segments are AES-128 encrypted.
+    pub encrypted: bool,
+    /// Top quality, e.g. `720p`.
+    pub quality: String,
+    /// Rendition names, top first.
+    pub renditions: Vec<String>,
+}
+
+/// Why seeding failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SeedError {
+    /// The seed file could not be read or parsed.
+    #[error("seed file: {0}")]
+    File(String),
+    /// A value in the seed is invalid.
+    #[error("seed: {0}")]
+    Invalid(String),
+    /// The store refused the data.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+const DEMO_ENCRYPTED_JOB: &str = "3f0c8a52-5a1e-4c57-9b8e-2d7f6f0e9a10";
+const DEMO_PLAIN_JOB: &str = "9a4e2b7c-6d1f-4e3a-a0b9-8c7d6e5f4a32";
+const DEMO_TRANSCODING_JOB: &str = "b7d1e0c4-0f3a-4a8e-8d55-6c1b9e2f4a77";
+
+/// What the demo seed created: printed at start-up.
+#[derive(Clone)]
+pub(crate) struct DemoInfo {
+    pub(crate) api_key: String,
+    pub(crate) video_id: String,
+    pub(crate) job_id: String,
+}
+
+/// Generates a fresh `ak_live_` key.
+pub(crate) fn generate_api_key() -> String {
+    format!("ak_live_{}", hex::encode(rand::random::<[u8; 16]>()))
+}
+
+fn parse_time(value: &str, what: &str) -> Result<i64, SeedError> {
+    OffsetDateTime::parse(value, &Rfc3339)
+        .map(OffsetDateTime::unix_timestamp)
+        .map_err(|_| SeedError::Invalid(format!("{what} is not RFC 3339")))
+}
+
+/// Loads `seed` into the (empty) store.
+pub(crate) fn apply(state: &AppState, seed: &SeedFile) -> Result<(), SeedError> {
+    let store = state.store();
+    let now = state.clock().unix();
+    for user in &seed.users {
+        store.ensure_user(&user.id, now)?;
+    }
+    for key in &seed.api_keys {
+        sdk_core::ApiKey::new(key.key.clone())
+            .map_err(|_| SeedError::Invalid(format!("apiKeys[{}].key is malformed", key.id)))?;
+        store.ensure_user(&key.user_id, now)?;
+        let row = KeyRow {
+            id: key.id.clone(),
+            user_id: key.user_id.clone(),
+            name: key.name.clone(),
+            prefix: key.key.chars().take(12).collect(),
+            scopes: key.scopes.clone(),
+            daily_token_limit: key.daily_token_limit.unwrap_or(DEFAULT_DAILY_TOKEN_LIMIT),
+            created_at: now,
+            expires_at: key
+                .expires_at
+                .as_deref()
+                .map(|t| parse_time(t, "expiresAt"))
+                .transpose()?,
+            revoked_at: key.revoked.then_some(now),
+        };
+        store.insert_key(&row, &hash_api_key(&key.key))?;
+    }
+    // Earlier entries are newer, so a listing shows the file's order.
+    for (age, video) in (0..).zip(&seed.videos) {
+        insert_video(state, video, now - age)?;
+    }
+    Ok(())
+}
+
+fn insert_video(state: &AppState, video: &SeedVideo, created_at: i64) -> Result<(), SeedError> {
+    for (field, value) in [("id", &video.id), ("jobId", &video.job_id)] {
+        sdk_core::VideoId::new(value.clone())
+            .map_err(|_| SeedError::Invalid(format!("videos[].{field} {value:?} is invalid")))?;
+    }
+    state.store().ensure_user(&video.user_id, created_at)?;
+    let wrapped = if video.encrypted {
+        let data_key: [u8; 16] = rand::random();
+        Some(
+            state
+                .inner
+                .master_key
+                .wrap(&video.job_id, &data_key)
+                .ok_or_else(|| SeedError::Invalid("could not wrap a data key".into()))?,
+        )
+    } else {
+        None
+    };
+    let row = VideoRow {
+        id: video.id.clone(),
+        job_id: video.job_id.clone(),
+        user_id: video.user_id.clone(),
+        title: video.title.clone(),
+        status: video.status.clone(),
+        encrypted: video.encrypted,
+        quality: video.quality.clone(),
+        renditions: video.renditions.clone(),
+        // Only processed videos know their duration.
+        duration_seconds: (video.status == "COMPLETED").then(media::duration_seconds),
+        created_at,
+        updated_at: created_at,
+    };
+    state.store().insert_video(&row, wrapped.as_deref())?;
+    Ok(())
+}
+
+/// The demo dataset: a user, one `video:read` key, an encrypted and a plain `COMPLETED` video
+/// and one `TRANSCODING` video.
+pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
+    let api_key = generate_api_key();
+    // The same ids and titles as the golden fixtures (`sdk-core/fixtures/success/`).
+    let video = |id: &str, job_id: &str, title: &str, status: &str, encrypted: bool| SeedVideo {
+        id: id.into(),
+        job_id: job_id.into(),
+        user_id: "user_demo".into(),
+        title: title.into(),
+        status: status.into(),
+        encrypted,
+        quality: "720p".into(),
+        renditions: vec!["720p".into(), "480p".into()],
+    };
+    let mut transcoding = video(
+        "vid_demo_transcoding",
+        DEMO_TRANSCODING_JOB,
+        "Still transcoding",
+        "TRANSCODING",
+        false,
+    );
+    transcoding.quality = "1080p".into();
+    transcoding.renditions.clear();
+    let seed = SeedFile {
+        users: vec![SeedUser {
+            id: "user_demo".into(),
+        }],
+        api_keys: vec![SeedApiKey {
+            id: "key_demo".into(),
+            user_id: "user_demo".into(),
+            key: api_key.clone(),
+            name: "demo".into(),
+            scopes: vec!["video:read".into()],
+            expires_at: None,
+            revoked: false,
+            daily_token_limit: None,
+        }],
+        // Newest first.
+        videos: vec![
+            transcoding,
+            video(
+                "vid_demo_plain",
+                DEMO_PLAIN_JOB,
+                "Ansdev demo (clear)",
+                "COMPLETED",
+                false,
+            ),
+            video(
+                "vid_demo_encrypted",
+                DEMO_ENCRYPTED_JOB,
+                "Ansdev demo (AES-128)",
+                "COMPLETED",
+                true,
+            ),
+        ],
+    };
+    apply(state, &seed)?;
+    Ok(DemoInfo {
+        api_key,
+        video_id: "vid_demo_encrypted".into(),
+        job_id: DEMO_ENCRYPTED_JOB.into(),
+    })
+}
+
+/// Reads a seed file.
+pub(crate) fn read_file(path: &std::path::Path) -> Result<SeedFile, SeedError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SeedError::File(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| SeedError::File(e.to_string()))
+}

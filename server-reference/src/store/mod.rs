@@ -1,0 +1,118 @@
+//! SQLite store: users, API keys (hash + prefix only, soft-deleted), videos, wrapped data keys
+//! and daily mint counters. One connection behind a mutex: every operation is one short
+//! statement or transaction, which also makes the quota check-and-increment exact.
+
+mod keys;
+mod quota;
+mod videos;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+pub(crate) use keys::KeyRow;
+pub(crate) use videos::{VideoQuery, VideoRow};
+
+/// A store failure (never shown to clients: routes answer `INTERNAL_ERROR`).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused an operation.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A previous holder of the connection panicked.
+    #[error("store lock poisoned")]
+    Poisoned,
+}
+
+pub(crate) type StoreResult<T> = Result<T, StoreError>;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    name TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    daily_token_limit INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS api_keys_user ON api_keys(user_id);
+CREATE TABLE IF NOT EXISTS videos (
+    id TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    encrypted INTEGER NOT NULL,
+    quality TEXT NOT NULL,
+    renditions TEXT NOT NULL,
+    duration_seconds REAL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS videos_user ON videos(user_id, created_at);
+CREATE TABLE IF NOT EXISTS data_keys (
+    job_id TEXT PRIMARY KEY REFERENCES videos(job_id),
+    wrapped BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS daily_counters (
+    key_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (key_id, day)
+);
+";
+
+/// The database.
+#[derive(Debug)]
+pub(crate) struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (and creates the schema of) a file database, or an in-memory one for `None`.
+    pub(crate) fn open(path: Option<&Path>) -> StoreResult<Self> {
+        let conn = match path {
+            Some(path) => Connection::open(path)?,
+            None => Connection::open_in_memory()?,
+        };
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> StoreResult<MutexGuard<'_, Connection>> {
+        self.conn.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    /// Whether nothing has been stored yet (seeding happens only then).
+    pub(crate) fn is_empty(&self) -> StoreResult<bool> {
+        let conn = self.conn()?;
+        let n: i64 = conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM api_keys)
+                  + (SELECT COUNT(*) FROM videos)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n == 0)
+    }
+
+    /// Creates a user if it does not exist yet.
+    pub(crate) fn ensure_user(&self, id: &str, now: i64) -> StoreResult<()> {
+        self.conn()?.execute(
+            "INSERT OR IGNORE INTO users (id, created_at) VALUES (?1, ?2)",
+            (id, now),
+        )?;
+        Ok(())
+    }
+}
