@@ -512,3 +512,61 @@ async fn a_clients_players_mint_through_the_api_once_and_freeing_the_client_drop
             .contains("API key")
     );
 }
+
+#[wasm_bindgen_test]
+async fn keep_warm_refreshes_an_active_players_token_on_the_timer() {
+    let calls = Rc::new(Cell::new(0));
+    // A 0.6 s token with a 0.2 s margin: keep-warm refreshes it 0.2 s after receipt.
+    let player = player_with(
+        provider(calls.clone(), 0, 0.6, 0),
+        &[("keepWarm", JsValue::TRUE)],
+    );
+    player.set_active(true);
+    assert_eq!(
+        settle(player.token()).await.unwrap().as_string().as_deref(),
+        Some("tok1")
+    );
+    sleep_ms(350).await;
+    assert_eq!(calls.get(), 2, "refreshed without anyone asking");
+    assert_eq!(
+        settle(player.token()).await.unwrap().as_string().as_deref(),
+        Some("tok2")
+    );
+    player.set_active(false);
+    sleep_ms(500).await;
+    assert_eq!(
+        calls.get(),
+        2,
+        "an inactive player is not refreshed in the background"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn listeners_can_be_removed_and_a_throwing_listener_stops_nobody() {
+    let calls = Rc::new(Cell::new(0));
+    let player = player_with(provider(calls, 0, 300.0, 0), &[]);
+    let thrower = Function::new_no_args("throw new Error('listener bug')");
+    player.on("tokenRefreshed".into(), thrower).unwrap();
+    let removed = Array::new();
+    let sink = removed.clone();
+    let listener: Function = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        sink.push(&e);
+    })
+    .into_js_value()
+    .unchecked_into();
+    player
+        .on("tokenRefreshed".into(), listener.clone())
+        .unwrap();
+    player.off("tokenRefreshed".into(), listener);
+    let kept = record(&player, "tokenRefreshed");
+    assert_eq!(
+        settle(player.token()).await.unwrap().as_string().as_deref(),
+        Some("tok1")
+    );
+    assert_eq!(removed.length(), 0);
+    assert_eq!(kept.length(), 1);
+    let error = player
+        .on("tokenExpired".into(), Function::new_no_args(""))
+        .unwrap_err();
+    assert_ansdev_error(&error, "BUILD_ERROR", None, false);
+}
