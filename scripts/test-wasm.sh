@@ -50,8 +50,40 @@ scripts/build-wasm.sh
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
+# The server comes from this workspace (or ANSDEV_SERVER_BIN, e.g. a build of another branch).
+server_bin=${ANSDEV_SERVER_BIN:-}
+if [ -z "$server_bin" ] && [ -f server-reference/src/main.rs ]; then
+  cargo build -p server-reference --locked
+  server_bin="${CARGO_TARGET_DIR:-target}/debug/server-reference"
+fi
+# The wasm tests' CONTRACT flows (tests/contract.rs) run against a server started here; its URL
+# and demo key reach the tests at build time.
+wasm_tests=(--test node)
+server_pid=""
+stop_server() { [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$logs"' EXIT
+if [ -n "$server_bin" ]; then
+  "$server_bin" --addr 127.0.0.1:0 --dev >"$logs/server.out" 2>"$logs/server.err" &
+  server_pid=$!
+  for _ in $(seq 300); do
+    grep -q '^demo api key: ' "$logs/server.out" && break
+    sleep 0.1
+  done
+  ANSDEV_TEST_SERVER=$(sed -n 's/^listening on //p' "$logs/server.out" | head -1)
+  ANSDEV_TEST_API_KEY=$(sed -n 's/^demo api key: //p' "$logs/server.out" | head -1)
+  if [ -z "$ANSDEV_TEST_SERVER" ] || [ -z "$ANSDEV_TEST_API_KEY" ]; then
+    cat "$logs/server.err" >&2
+    echo "server-reference did not start" >&2
+    exit 1
+  fi
+  export ANSDEV_TEST_SERVER ANSDEV_TEST_API_KEY
+  wasm_tests=(--tests)
+else
+  echo "(CONTRACT flows skipped: no server-reference binary in this tree yet)"
+fi
+
 step "wasm-bindgen tests under Node"
-cargo test -p sdk-wasm --target wasm32-unknown-unknown --tests --locked 2>&1 | tee "$logs/node.log"
+cargo test -p sdk-wasm --target wasm32-unknown-unknown "${wasm_tests[@]}" --locked 2>&1 | tee "$logs/node.log"
 expect_ran "$logs/node.log" "wasm (Node)"
 
 step "wasm-bindgen tests in headless Chromium"
@@ -64,21 +96,17 @@ cat >"$logs/webdriver.json" <<EOF
 EOF
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$(command -v chromedriver) \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$logs/webdriver.json" \
-  cargo test -p sdk-wasm --target wasm32-unknown-unknown --tests --locked 2>&1 | tee "$logs/browser.log"
+  cargo test -p sdk-wasm --target wasm32-unknown-unknown "${wasm_tests[@]}" --locked 2>&1 | tee "$logs/browser.log"
 rm -rf "$profile"
 expect_ran "$logs/browser.log" "wasm (Chromium)"
+stop_server
+server_pid=""
 
 step "package tests under Node (hls.js loader)"
 node --test sdk-wasm/tests/loader.test.mjs 2>&1 | tee "$logs/loader.log"
 grep -Eq '^# pass [1-9]' "$logs/loader.log" || { echo "no loader test ran" >&2; exit 1; }
 grep -Eq '^# fail 0' "$logs/loader.log"
 
-# The server comes from this workspace (or ANSDEV_SERVER_BIN, e.g. a build of another branch).
-server_bin=${ANSDEV_SERVER_BIN:-}
-if [ -z "$server_bin" ] && [ -f server-reference/src/main.rs ]; then
-  cargo build -p server-reference --locked
-  server_bin="${CARGO_TARGET_DIR:-target}/debug/server-reference"
-fi
 if [ -n "$server_bin" ]; then
   step "end-to-end playback in Chromium against server-reference"
   ANSDEV_SERVER_BIN="$server_bin" \
