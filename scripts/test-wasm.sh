@@ -44,6 +44,7 @@ fi
 
 step "lint (wasm32)"
 cargo clippy -p sdk-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+cargo clippy -p sdk-wasm --target wasm32-unknown-unknown --all-targets --no-default-features --locked -- -D warnings
 
 step "package build (cargo → wasm-bindgen → wasm-opt) and size"
 scripts/build-wasm.sh

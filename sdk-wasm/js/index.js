@@ -1,7 +1,8 @@
-// The package entry: the wasm classes, the hls.js integration, and `init` to load the wasm.
+// The package entry (token-provider mode): `AnsdevPlayer` from the wasm built without the
+// `client` feature, the hls.js integration, and `init` to load the wasm.
 import initWasm from '../pkg/ansdev_player.js';
 
-export { AnsdevClient, AnsdevPlayer } from '../pkg/ansdev_player.js';
+export { AnsdevPlayer } from '../pkg/ansdev_player.js';
 export { attach, createHlsConfig, createLoader } from './hls.js';
 
 let ready;

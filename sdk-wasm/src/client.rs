@@ -216,6 +216,26 @@ impl ClientInner {
 
 #[wasm_bindgen(typescript_custom_section)]
 const CLIENT_TS: &'static str = r#"
+/** Options of `new AnsdevClient(…)` (API-key mode: only where the key may be). */
+export interface ClientOptions extends TokenOptions {
+  /** An API key with scope `video:read`. Held in wasm memory only, zeroized by `free()`. */
+  apiKey: string;
+  /** Per-request timeout for the video routes (default 10 000). */
+  timeoutMs?: number;
+}
+
+/** Query of `listVideos`. */
+export interface VideoQuery {
+  limit?: number;
+  offset?: number;
+  status?: string;
+}
+
+export interface AnsdevClient {
+  on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
+  off<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
+}
+
 /** A video, as `getVideo` and `listVideos` return it. */
 export interface Video {
   id: string;

@@ -8,8 +8,9 @@
 //!
 //! - [`AnsdevPlayer`]: one video's playback, with tokens from the application's own backend
 //!   (`tokenProvider`, the recommended mode) or from an [`AnsdevClient`].
-//! - [`AnsdevClient`]: API-key mode; the key is held in wasm memory only and zeroized by
-//!   `free()`.
+//! - `AnsdevClient` (feature `client`, on by default): API-key mode; the key is held in wasm
+//!   memory only and zeroized by `free()`. Without the feature the wasm carries no HTTP client
+//!   and no JSON decoder: it is what the package's token-provider entry ships.
 //!
 //! Every error crossing to JavaScript is an `Error` named `AnsdevError` with `code`, `status`
 //! and `retryable`; none contains a key or a token.
@@ -18,7 +19,7 @@
 
 pub use sdk_core as core;
 
-#[cfg(target_family = "wasm")]
+#[cfg(all(target_family = "wasm", feature = "client"))]
 mod client;
 #[cfg(target_family = "wasm")]
 mod events;
@@ -32,10 +33,10 @@ mod platform;
 mod player;
 #[cfg(target_family = "wasm")]
 mod tokens;
-#[cfg(target_family = "wasm")]
+#[cfg(all(target_family = "wasm", feature = "client"))]
 mod transport;
 
-#[cfg(target_family = "wasm")]
+#[cfg(all(target_family = "wasm", feature = "client"))]
 pub use client::AnsdevClient;
 #[cfg(target_family = "wasm")]
 pub use player::AnsdevPlayer;

@@ -37,21 +37,6 @@ export interface PlayerOptions extends TokenOptions {
   tokenProvider: (videoId: string) => Promise<ProvidedToken>;
 }
 
-/** Options of `new AnsdevClient(…)` (API-key mode: only where the key may be). */
-export interface ClientOptions extends TokenOptions {
-  /** An API key with scope `video:read`. Held in wasm memory only, zeroized by `free()`. */
-  apiKey: string;
-  /** Per-request timeout for the video routes (default 10 000). */
-  timeoutMs?: number;
-}
-
-/** Query of `listVideos`. */
-export interface VideoQuery {
-  limit?: number;
-  offset?: number;
-  status?: string;
-}
-
 /** A playback URL carrying the current token, and the generation to report if it is refused. */
 export interface AuthorizedUrl {
   url: string;
@@ -107,11 +92,6 @@ export interface AnsdevPlayer {
   on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
   off<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
 }
-
-export interface AnsdevClient {
-  on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
-  off<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
-}
 "#;
 
 #[wasm_bindgen]
@@ -121,10 +101,12 @@ extern "C" {
     pub type PlayerOptions;
 
     /// `ClientOptions` in TypeScript.
+    #[cfg(feature = "client")]
     #[wasm_bindgen(typescript_type = "ClientOptions")]
     pub type ClientOptions;
 
     /// `VideoQuery` in TypeScript.
+    #[cfg(feature = "client")]
     #[wasm_bindgen(typescript_type = "VideoQuery")]
     pub type VideoQueryOptions;
 }
@@ -196,6 +178,7 @@ pub(crate) fn token_config(options: &JsValue) -> Result<TokenConfig, JsValue> {
 }
 
 /// A per-request timeout in milliseconds (default 10 s).
+#[cfg(feature = "client")]
 pub(crate) fn timeout(options: &JsValue) -> Result<Duration, JsValue> {
     Ok(optional_number(options, "timeoutMs")?
         .map_or(Duration::from_secs(10), |ms| seconds(ms / 1000.0)))

@@ -34,6 +34,7 @@ pub(crate) fn random_seed() -> u64 {
 }
 
 /// A random number in `[0, 1)` for retry jitter.
+#[cfg(feature = "client")]
 pub(crate) fn random_unit() -> f64 {
     js_sys::Math::random()
 }

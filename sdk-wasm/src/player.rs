@@ -2,16 +2,14 @@
 
 use std::rc::Rc;
 
-use bytes::Bytes;
 use sdk_core::endpoint::master_playlist_url;
-use sdk_core::envelope::decode_error_response;
 use sdk_core::hls::{PlaybackUrl, key_delivery_url, parse_stable_key_uri, rewrite_key_uris};
 use sdk_core::{BaseUrl, Error, ErrorCode, Generation, IssuedToken, Rejection, VideoId};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::events::{EVENT_NAMES, Notice};
-use crate::js_error::{invalid_argument, reject, set};
+use crate::js_error::{get, invalid_argument, reject, set};
 use crate::options::{self, PlayerOptions};
 use crate::tokens::{MintSource, Tokens};
 
@@ -62,7 +60,7 @@ impl AnsdevPlayer {
             Some(id) => options::video_id(id)?,
             None => job_id.clone(),
         };
-        let provider: js_sys::Function = crate::js_error::get(&options, "tokenProvider")
+        let provider: js_sys::Function = get(&options, "tokenProvider")
             .dyn_into()
             .map_err(|_| invalid_argument("tokenProvider", "is required and must be a function"))?;
         let base = options::base_url(&options)?;
@@ -259,22 +257,23 @@ impl PlayerInner {
     }
 }
 
-/// The error code of a refused playback request. An answer whose body could not be read (a
-/// loader that dropped it) but whose status is 401 is taken as an expired token: the route
-/// answers 401 only for token problems, and one re-mint is the cheap way to find out.
+/// The error code of a refused playback request, read from the body's `error.code` (both
+/// envelopes have it) with the host's `JSON.parse`, so the player needs no JSON decoder of its
+/// own. An answer whose body could not be read (a loader that dropped it) but whose status is
+/// 401 is taken as an expired token: the playback routes answer 401 only for token problems,
+/// and one re-mint is the cheap way to find out.
 fn refusal_code(status: u16, body: &JsValue) -> ErrorCode {
-    let bytes = if let Some(text) = body.as_string() {
-        Bytes::from(text.into_bytes())
+    let text = if let Some(text) = body.as_string() {
+        Some(text)
     } else if body.is_object() {
-        Bytes::from(js_sys::Uint8Array::new(body).to_vec())
+        String::from_utf8(js_sys::Uint8Array::new(body).to_vec()).ok()
     } else {
-        Bytes::new()
+        None
     };
-    let response = http::Response::builder()
-        .status(status)
-        .header(http::header::CONTENT_TYPE, "application/json")
-        .body(bytes);
-    let code = response.ok().map(|r| decode_error_response(&r).code());
+    let code = text
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .and_then(|json| get(&get(&json, "error"), "code").as_string())
+        .map(|code| ErrorCode::from_wire(&code));
     match code {
         Some(code) if is_token_refusal(&code) => code,
         _ if status == 401 => ErrorCode::PlaybackTokenExpired,

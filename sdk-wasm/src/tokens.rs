@@ -13,21 +13,27 @@ use std::time::Duration;
 
 use futures_channel::oneshot;
 use sdk_core::clock::Instant;
+#[cfg(feature = "client")]
 use sdk_core::endpoint::{Endpoint, MintPlaybackToken};
+#[cfg(feature = "client")]
+use sdk_core::{ApiKey, BaseUrl};
 use sdk_core::{
-    ApiKey, BaseUrl, BuildError, Error, ErrorCode, Generation, IssuedToken, MintRequest,
-    MintedToken, PlaybackToken, Rejection, TokenConfig, TokenEvent, TokenLookup, TokenManager,
-    TransportError, TransportErrorKind, VideoId,
+    BuildError, Error, ErrorCode, Generation, IssuedToken, MintRequest, MintedToken, PlaybackToken,
+    Rejection, TokenConfig, TokenEvent, TokenLookup, TokenManager, TransportError,
+    TransportErrorKind, VideoId,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::events::{Listeners, Notice};
 use crate::js_error::{from_provider_failure, get};
-use crate::{platform, transport};
+use crate::platform;
+#[cfg(feature = "client")]
+use crate::transport;
 
 /// The API key of a client, shared with its token source. Emptied (and the key zeroized) when
 /// the client is freed.
+#[cfg(feature = "client")]
 pub(crate) type KeyCell = RefCell<Option<ApiKey>>;
 
 /// Where tokens come from.
@@ -35,6 +41,7 @@ pub(crate) enum MintSource {
     /// The application's async `tokenProvider(videoId)`, resolving to `{ token, expiresIn }`.
     Provider(js_sys::Function),
     /// The API's mint route, with an API key held in wasm memory.
+    #[cfg(feature = "client")]
     Api { base: BaseUrl, key: Rc<KeyCell> },
 }
 
@@ -42,6 +49,7 @@ impl std::fmt::Debug for MintSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             MintSource::Provider(_) => f.write_str("Provider"),
+            #[cfg(feature = "client")]
             MintSource::Api { base, .. } => f
                 .debug_struct("Api")
                 .field("base", base)
@@ -189,10 +197,13 @@ impl Tokens {
     }
 
     async fn mint(self: Rc<Self>, request: MintRequest) {
-        let result = self
-            .source
-            .mint(&request.video, self.request_timeout())
-            .await;
+        let result = match &self.source {
+            MintSource::Provider(provider) => mint_with_provider(provider, &request.video).await,
+            #[cfg(feature = "client")]
+            MintSource::Api { base, key } => {
+                mint_with_api(base, key, &request.video, self.request_timeout()).await
+            }
+        };
         self.state
             .borrow_mut()
             .manager
@@ -200,6 +211,7 @@ impl Tokens {
         self.pump();
     }
 
+    #[cfg(feature = "client")]
     fn request_timeout(&self) -> Duration {
         self.state.borrow().manager.config().request_timeout
     }
@@ -253,19 +265,19 @@ fn dispatch(
     }
 }
 
-impl MintSource {
-    async fn mint(&self, video: &VideoId, timeout: Duration) -> Result<MintedToken, Error> {
-        match self {
-            MintSource::Provider(provider) => mint_with_provider(provider, video).await,
-            MintSource::Api { base, key } => {
-                // A copy for the request's lifetime; it is zeroized when dropped.
-                let key = key.borrow().clone().ok_or(BuildError::MissingApiKey)?;
-                let endpoint = MintPlaybackToken::new(&key, video.clone());
-                let response = transport::send(endpoint.to_request(base)?, timeout).await?;
-                endpoint.parse_response(&response)
-            }
-        }
-    }
+/// One mint through the API's route: one attempt, since the token manager owns the retries.
+#[cfg(feature = "client")]
+async fn mint_with_api(
+    base: &BaseUrl,
+    key: &KeyCell,
+    video: &VideoId,
+    timeout: Duration,
+) -> Result<MintedToken, Error> {
+    // A copy for the request's lifetime; it is zeroized when dropped.
+    let key = key.borrow().clone().ok_or(BuildError::MissingApiKey)?;
+    let endpoint = MintPlaybackToken::new(&key, video.clone());
+    let response = transport::send(endpoint.to_request(base)?, timeout).await?;
+    endpoint.parse_response(&response)
 }
 
 async fn mint_with_provider(

@@ -1,7 +1,7 @@
 //! CONTRACT flows through the package against a live server-reference (started with `--dev`
 //! by `scripts/test-wasm.sh`, which passes its URL and demo key in `ANSDEV_TEST_SERVER` and
 //! `ANSDEV_TEST_API_KEY` at build time), under Node and in headless Chromium (CORS).
-#![cfg(target_family = "wasm")]
+#![cfg(all(target_family = "wasm", feature = "client"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};

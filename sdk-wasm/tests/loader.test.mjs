@@ -171,3 +171,25 @@ test('a provider failure reaches hls.js as a load error and the app as an Ansdev
 function fakeXhr(body) {
   return { response: body };
 }
+
+test('the API-key entry loads its own wasm and its players work with the same loader', async () => {
+  const client = await import('../js/client.js');
+  const bytes = await readFile(new URL('../pkg/ansdev_player_client_bg.wasm', import.meta.url));
+  await client.init({ module_or_path: bytes });
+  const withKey = new client.AnsdevClient({ apiKey: 'ak_test_0123456789abcdef0123456789abcdef', baseUrl: BASE });
+  assert.equal(withKey.mintCount, 0);
+  assert.throws(() => new client.AnsdevClient({ apiKey: 'nope' }), (e) => e.name === 'AnsdevError' && e.code === 'BUILD_ERROR');
+  withKey.free();
+  const player = new client.AnsdevPlayer({
+    baseUrl: BASE,
+    jobId: 'job_1',
+    tokenProvider: async () => ({ token: 'tokZ', expiresIn: 300 }),
+  });
+  const { Hls, seen } = fakeHls(() => ({ status: 200, data: new ArrayBuffer(16) }));
+  const { loader: Loader } = client.createHlsConfig(player, Hls);
+  assert.ok((await load(Loader, { type: 'key', url: 'ansdev-key://job_1' })).ok);
+  assert.equal(seen[0], `${BASE}/v1/video/playback/key/tokZ/job_1`);
+  // The token-provider entry has no API-key mode.
+  const entry = await import('../js/index.js');
+  assert.equal(entry.AnsdevClient, undefined);
+});

@@ -8,9 +8,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use sdk_wasm::{AnsdevClient, AnsdevPlayer};
+use sdk_wasm::AnsdevPlayer;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -242,10 +241,13 @@ fn bad_options_throw_error_objects_not_strings() {
     )
     .unwrap_err();
     assert_ansdev_error(&error, "BUILD_ERROR", None, false);
-    let error = AnsdevClient::new(obj(&[("apiKey", JsValue::from_str("nope"))]).unchecked_into())
-        .unwrap_err();
-    assert_ansdev_error(&error, "BUILD_ERROR", None, false);
-    assert!(!get(&error, "message").as_string().unwrap().contains("nope"));
+    #[cfg(feature = "client")]
+    {
+        let options = obj(&[("apiKey", JsValue::from_str("nope"))]);
+        let error = sdk_wasm::AnsdevClient::new(options.unchecked_into()).unwrap_err();
+        assert_ansdev_error(&error, "BUILD_ERROR", None, false);
+        assert!(!get(&error, "message").as_string().unwrap().contains("nope"));
+    }
 }
 
 #[wasm_bindgen_test]
@@ -352,165 +354,173 @@ async fn an_expired_token_is_healed_once_and_a_second_refusal_gives_up() {
     assert_eq!(calls.get(), 3);
 }
 
-/// Installs a fake global `fetch` answering with `respond(request)` → `{status, body, headers}`
-/// and recording every request in `globalThis.__requests`.
-fn install_fetch(respond: &str) {
-    let install = Function::new_with_args(
-        "respond",
-        "globalThis.__requests = [];
-         const answer = new Function('request', respond);
-         globalThis.fetch = async (request) => {
-           const body = await request.text();
-           globalThis.__requests.push({
-             method: request.method, url: request.url, body,
-             headers: Object.fromEntries(request.headers.entries()),
-           });
-           const a = await answer(request);
-           if (a === 'hang') {
-             return new Promise((_, reject) => request.signal.addEventListener('abort',
-               () => reject(new DOMException('aborted', 'AbortError'))));
-           }
-           if (a === 'network') throw new TypeError('fetch failed for ' + request.url);
-           return new Response(a.body, { status: a.status, headers: a.headers || {} });
-         };",
-    );
-    install
-        .call1(&JsValue::UNDEFINED, &JsValue::from_str(respond))
-        .unwrap();
-}
+/// API-key mode: the fetch transport against a fake global `fetch`.
+#[cfg(feature = "client")]
+mod api_key_mode {
+    use super::*;
+    use sdk_wasm::AnsdevClient;
+    use wasm_bindgen::convert::TryFromJsValue;
 
-fn requests() -> Array {
-    get(&js_sys::global(), "__requests").unchecked_into()
-}
-
-const KEY: &str = "ak_test_0123456789abcdef0123456789abcdef";
-const VIDEO_JSON: &str = r#"{"id":"vid_1","jobId":"job_1","title":"Demo","status":"COMPLETED","encrypted":true,"quality":"720p","renditions":["720p"],"durationSeconds":40.0,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}"#;
-
-fn client() -> AnsdevClient {
-    AnsdevClient::new(
-        obj(&[
-            ("apiKey", JsValue::from_str(KEY)),
-            ("baseUrl", JsValue::from_str(BASE)),
-            ("timeoutMs", JsValue::from_f64(200.0)),
-        ])
-        .unchecked_into(),
-    )
-    .unwrap()
-}
-
-#[wasm_bindgen_test]
-async fn the_fetch_transport_sends_the_core_request_and_reads_the_answer() {
-    install_fetch(&format!(
-        "if (request.method === 'POST') return {{ status: 200,
-           headers: {{ 'content-type': 'application/json', 'x-ratelimit-limit': '1000',
-                      'x-ratelimit-remaining': '999', 'x-ratelimit-reset': '1800000000' }},
-           body: JSON.stringify({{ success: true, data: {{ token: 'minted.tok-1', expiresIn: 300,
-                 playerUrl: 'https://play.example/p/minted.tok-1' }} }}) }};
-         return {{ status: 200, headers: {{ 'content-type': 'application/json' }},
-           body: JSON.stringify({{ success: true, data: {VIDEO_JSON} }}) }};"
-    ));
-    let client = client();
-    let minted = settle(client.mint_playback_token("vid_1".into()))
-        .await
-        .unwrap();
-    assert_eq!(
-        get(&minted, "token").as_string().as_deref(),
-        Some("minted.tok-1")
-    );
-    assert_eq!(get(&minted, "expiresIn").as_f64(), Some(300.0));
-    assert_eq!(
-        get(&get(&minted, "rateLimit"), "remaining").as_f64(),
-        Some(999.0)
-    );
-    let sent = requests().get(0);
-    assert_eq!(get(&sent, "method").as_string().as_deref(), Some("POST"));
-    assert_eq!(
-        get(&sent, "url").as_string().unwrap(),
-        format!("{BASE}/v1/video/vid_1/playback-token")
-    );
-    assert_eq!(
-        get(&get(&sent, "headers"), "x-ansdev-key")
-            .as_string()
-            .as_deref(),
-        Some(KEY)
-    );
-
-    let video = settle(client.get_video("vid_1".into())).await.unwrap();
-    assert_eq!(get(&video, "jobId").as_string().as_deref(), Some("job_1"));
-    assert_eq!(get(&video, "encrypted").as_bool(), Some(true));
-    assert_eq!(
-        get(&video, "createdAt").as_string().as_deref(),
-        Some("2026-01-01T00:00:00Z")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn api_refusals_network_failures_and_timeouts_become_error_objects_without_secrets() {
-    install_fetch(
-        "if (request.url.includes('vid_refused')) return { status: 401,
-           headers: { 'content-type': 'application/json' },
-           body: JSON.stringify({ success: false, error: { code: 'INVALID_API_KEY',
-                                  message: 'Invalid API key.', status: 401 } }) };
-         if (request.url.includes('vid_down')) return 'network';
-         return 'hang';",
-    );
-    let client = client();
-    let error = settle(client.mint_playback_token("vid_refused".into()))
-        .await
-        .unwrap_err();
-    assert_ansdev_error(&error, "INVALID_API_KEY", Some(401), false);
-    let error = settle(client.mint_playback_token("vid_down".into()))
-        .await
-        .unwrap_err();
-    assert_ansdev_error(&error, "TRANSPORT_ERROR", None, true);
-    let message = get(&error, "message").as_string().unwrap();
-    assert!(
-        !message.contains("vid_down") && !message.contains(KEY),
-        "{message}"
-    );
-    let error = settle(client.mint_playback_token("vid_slow".into()))
-        .await
-        .unwrap_err();
-    assert_ansdev_error(&error, "TIMEOUT", None, true);
-    assert_eq!(requests().length(), 3);
-}
-
-#[wasm_bindgen_test]
-async fn a_clients_players_mint_through_the_api_once_and_freeing_the_client_drops_the_key() {
-    install_fetch(&format!(
-        "if (request.method === 'POST') return {{ status: 200,
-           headers: {{ 'content-type': 'application/json' }},
-           body: JSON.stringify({{ success: true, data: {{ token: 'api.tok', expiresIn: 3 }} }}) }};
-         return {{ status: 200, headers: {{ 'content-type': 'application/json' }},
-           body: JSON.stringify({{ success: true, data: {VIDEO_JSON} }}) }};"
-    ));
-    let client = client();
-    let player =
-        AnsdevPlayer::try_from_js_value(settle(client.player("vid_1".into())).await.unwrap())
+    /// Installs a fake global `fetch` answering with `respond(request)` → `{status, body, headers}`
+    /// and recording every request in `globalThis.__requests`.
+    fn install_fetch(respond: &str) {
+        let install = Function::new_with_args(
+            "respond",
+            "globalThis.__requests = [];
+             const answer = new Function('request', respond);
+             globalThis.fetch = async (request) => {
+               const body = await request.text();
+               globalThis.__requests.push({
+                 method: request.method, url: request.url, body,
+                 headers: Object.fromEntries(request.headers.entries()),
+               });
+               const a = await answer(request);
+               if (a === 'hang') {
+                 return new Promise((_, reject) => request.signal.addEventListener('abort',
+                   () => reject(new DOMException('aborted', 'AbortError'))));
+               }
+               if (a === 'network') throw new TypeError('fetch failed for ' + request.url);
+               return new Response(a.body, { status: a.status, headers: a.headers || {} });
+             };",
+        );
+        install
+            .call1(&JsValue::UNDEFINED, &JsValue::from_str(respond))
             .unwrap();
-    assert_eq!(player.job_id(), "job_1");
-    let all = Array::new();
-    for _ in 0..5 {
-        all.push(&player.token());
     }
-    settle(Promise::all(&all)).await.unwrap();
-    let mints = requests()
-        .iter()
-        .filter(|r| get(r, "method").as_string().as_deref() == Some("POST"))
-        .count();
-    assert_eq!(mints, 1);
-    assert_eq!(client.mint_count(), 1);
 
-    drop(client); // what `client.free()` does from JavaScript
-    sleep_ms(2100).await; // past the token's 1 s margin: the next call must mint
-    let error = settle(player.token()).await.unwrap_err();
-    assert_ansdev_error(&error, "BUILD_ERROR", None, false);
-    assert!(
-        get(&error, "message")
-            .as_string()
-            .unwrap()
-            .contains("API key")
-    );
+    fn requests() -> Array {
+        get(&js_sys::global(), "__requests").unchecked_into()
+    }
+
+    const KEY: &str = "ak_test_0123456789abcdef0123456789abcdef";
+    const VIDEO_JSON: &str = r#"{"id":"vid_1","jobId":"job_1","title":"Demo","status":"COMPLETED","encrypted":true,"quality":"720p","renditions":["720p"],"durationSeconds":40.0,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}"#;
+
+    fn client() -> AnsdevClient {
+        AnsdevClient::new(
+            obj(&[
+                ("apiKey", JsValue::from_str(KEY)),
+                ("baseUrl", JsValue::from_str(BASE)),
+                ("timeoutMs", JsValue::from_f64(200.0)),
+            ])
+            .unchecked_into(),
+        )
+        .unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_fetch_transport_sends_the_core_request_and_reads_the_answer() {
+        install_fetch(&format!(
+            "if (request.method === 'POST') return {{ status: 200,
+               headers: {{ 'content-type': 'application/json', 'x-ratelimit-limit': '1000',
+                          'x-ratelimit-remaining': '999', 'x-ratelimit-reset': '1800000000' }},
+               body: JSON.stringify({{ success: true, data: {{ token: 'minted.tok-1', expiresIn: 300,
+                     playerUrl: 'https://play.example/p/minted.tok-1' }} }}) }};
+             return {{ status: 200, headers: {{ 'content-type': 'application/json' }},
+               body: JSON.stringify({{ success: true, data: {VIDEO_JSON} }}) }};"
+        ));
+        let client = client();
+        let minted = settle(client.mint_playback_token("vid_1".into()))
+            .await
+            .unwrap();
+        assert_eq!(
+            get(&minted, "token").as_string().as_deref(),
+            Some("minted.tok-1")
+        );
+        assert_eq!(get(&minted, "expiresIn").as_f64(), Some(300.0));
+        assert_eq!(
+            get(&get(&minted, "rateLimit"), "remaining").as_f64(),
+            Some(999.0)
+        );
+        let sent = requests().get(0);
+        assert_eq!(get(&sent, "method").as_string().as_deref(), Some("POST"));
+        assert_eq!(
+            get(&sent, "url").as_string().unwrap(),
+            format!("{BASE}/v1/video/vid_1/playback-token")
+        );
+        assert_eq!(
+            get(&get(&sent, "headers"), "x-ansdev-key")
+                .as_string()
+                .as_deref(),
+            Some(KEY)
+        );
+
+        let video = settle(client.get_video("vid_1".into())).await.unwrap();
+        assert_eq!(get(&video, "jobId").as_string().as_deref(), Some("job_1"));
+        assert_eq!(get(&video, "encrypted").as_bool(), Some(true));
+        assert_eq!(
+            get(&video, "createdAt").as_string().as_deref(),
+            Some("2026-01-01T00:00:00Z")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn api_refusals_network_failures_and_timeouts_become_error_objects_without_secrets() {
+        install_fetch(
+            "if (request.url.includes('vid_refused')) return { status: 401,
+               headers: { 'content-type': 'application/json' },
+               body: JSON.stringify({ success: false, error: { code: 'INVALID_API_KEY',
+                                      message: 'Invalid API key.', status: 401 } }) };
+             if (request.url.includes('vid_down')) return 'network';
+             return 'hang';",
+        );
+        let client = client();
+        let error = settle(client.mint_playback_token("vid_refused".into()))
+            .await
+            .unwrap_err();
+        assert_ansdev_error(&error, "INVALID_API_KEY", Some(401), false);
+        let error = settle(client.mint_playback_token("vid_down".into()))
+            .await
+            .unwrap_err();
+        assert_ansdev_error(&error, "TRANSPORT_ERROR", None, true);
+        let message = get(&error, "message").as_string().unwrap();
+        assert!(
+            !message.contains("vid_down") && !message.contains(KEY),
+            "{message}"
+        );
+        let error = settle(client.mint_playback_token("vid_slow".into()))
+            .await
+            .unwrap_err();
+        assert_ansdev_error(&error, "TIMEOUT", None, true);
+        assert_eq!(requests().length(), 3);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_clients_players_mint_through_the_api_once_and_freeing_the_client_drops_the_key() {
+        install_fetch(&format!(
+            "if (request.method === 'POST') return {{ status: 200,
+               headers: {{ 'content-type': 'application/json' }},
+               body: JSON.stringify({{ success: true, data: {{ token: 'api.tok', expiresIn: 3 }} }}) }};
+             return {{ status: 200, headers: {{ 'content-type': 'application/json' }},
+               body: JSON.stringify({{ success: true, data: {VIDEO_JSON} }}) }};"
+        ));
+        let client = client();
+        let player =
+            AnsdevPlayer::try_from_js_value(settle(client.player("vid_1".into())).await.unwrap())
+                .unwrap();
+        assert_eq!(player.job_id(), "job_1");
+        let all = Array::new();
+        for _ in 0..5 {
+            all.push(&player.token());
+        }
+        settle(Promise::all(&all)).await.unwrap();
+        let mints = requests()
+            .iter()
+            .filter(|r| get(r, "method").as_string().as_deref() == Some("POST"))
+            .count();
+        assert_eq!(mints, 1);
+        assert_eq!(client.mint_count(), 1);
+
+        drop(client); // what `client.free()` does from JavaScript
+        sleep_ms(2100).await; // past the token's 1 s margin: the next call must mint
+        let error = settle(player.token()).await.unwrap_err();
+        assert_ansdev_error(&error, "BUILD_ERROR", None, false);
+        assert!(
+            get(&error, "message")
+                .as_string()
+                .unwrap()
+                .contains("API key")
+        );
+    }
 }
 
 #[wasm_bindgen_test]
