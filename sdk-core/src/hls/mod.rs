@@ -33,4 +33,4 @@ pub use master::{MasterPlaylist, Resolution, Variant, parse_master};
 pub use media::{MediaPlaylist, Segment, parse_media};
 pub use playback_url::{PlaybackUrl, PlaybackUrlKind};
 pub use resolve::resolve_uri;
-pub use rewrite::rewrite_key_uris;
+pub use rewrite::{rewrite_key_lines, rewrite_key_uris};

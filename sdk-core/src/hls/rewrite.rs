@@ -4,6 +4,7 @@ use crate::model::VideoId;
 
 use super::encryption::Encryption;
 use super::error::{HlsError, Location};
+use super::input::playlist_text;
 use super::key_line::aes128_uri_span;
 use super::key_uri::stable_key_uri;
 use super::media::{MediaPlaylist, parse_media};
@@ -14,7 +15,8 @@ use super::media::{MediaPlaylist, parse_media};
 ///
 /// The playlist is parsed first (so a playlist this SDK cannot play is refused before it
 /// reaches the player), and the output is parsed again and checked to hold the same segments,
-/// durations and IVs, with only the key URIs changed.
+/// durations and IVs, with only the key URIs changed. [`rewrite_key_lines`] is the rewrite
+/// without these two parses.
 ///
 /// ```
 /// use sdk_core::{hls, VideoId};
@@ -28,11 +30,45 @@ use super::media::{MediaPlaylist, parse_media};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn rewrite_key_uris(media_text: &str, job_id: &VideoId) -> Result<String, HlsError> {
-    // A line-level rewrite driven by the parsed playlist, not m3u8-rs `write_to`: `write_to`
-    // re-serialises everything (it drops comments and header tags it does not model, reorders
-    // tags, reprints #EXTINF durations through f32 and normalises line endings), whereas
-    // replacing only the bytes of the URI value keeps the rest byte-identical.
     let before = parse_media(media_text)?;
+    let out = rewrite_key_lines(media_text, job_id)?;
+    let stable = stable_key_uri(job_id);
+    let after = parse_media(&out)?;
+    if !same_apart_from_key_uris(&before, &after, &stable) {
+        return Err(HlsError::Malformed {
+            at: None,
+            detail: "rewriting the key URIs would change the segments".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// The line-level half of [`rewrite_key_uris`]: every `#EXT-X-KEY` line is checked (method,
+/// key format, IV, a `URI` for AES-128) and its `URI` replaced by the stable key URI, but the
+/// playlist as a whole is not parsed.
+///
+/// For front ends that hand the playlist to a player that parses it anyway — hls.js in the
+/// browser package, where the m3u8-rs parser would be about half of the wasm. Text without an
+/// `#EXT-X-KEY` line (a multivariant playlist) comes back unchanged.
+///
+/// ```
+/// use sdk_core::{hls, VideoId};
+///
+/// let job = VideoId::new("job_1")?;
+/// let text = "#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"/video/key/job_1\"\n#EXTINF:6,\ns.ts\n";
+/// assert_eq!(
+///     hls::rewrite_key_lines(text, &job)?,
+///     text.replace("/video/key/job_1", "ansdev-key://job_1"),
+/// );
+/// assert!(hls::rewrite_key_lines("<html>", &job).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn rewrite_key_lines(media_text: &str, job_id: &VideoId) -> Result<String, HlsError> {
+    // A line-level rewrite, not m3u8-rs `write_to`: `write_to` re-serialises everything (it
+    // drops comments and header tags it does not model, reorders tags, reprints #EXTINF
+    // durations through f32 and normalises line endings), whereas replacing only the bytes of
+    // the URI value keeps the rest byte-identical.
+    playlist_text(media_text)?;
     let stable = stable_key_uri(job_id);
     let mut out = String::with_capacity(media_text.len() + 64);
     for (index, line) in media_text.split_inclusive('\n').enumerate() {
@@ -45,13 +81,6 @@ pub fn rewrite_key_uris(media_text: &str, job_id: &VideoId) -> Result<String, Hl
             }
             None => out.push_str(line),
         }
-    }
-    let after = parse_media(&out)?;
-    if !same_apart_from_key_uris(&before, &after, &stable) {
-        return Err(HlsError::Malformed {
-            at: None,
-            detail: "rewriting the key URIs would change the segments".into(),
-        });
     }
     Ok(out)
 }
@@ -107,6 +136,29 @@ mod tests {
         assert!(matches!(
             rewrite_key_uris(text, &job()),
             Err(HlsError::UnsupportedKeyMethod { method, .. }) if method == "SAMPLE-AES"
+        ));
+    }
+
+    #[test]
+    fn the_line_level_rewrite_checks_key_lines_and_agrees_with_the_checked_one() {
+        let text = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-KEY:METHOD=AES-128,URI=\"/k\",IV=0x1\n\
+                    #EXTINF:6,\ns0.ts\n#EXT-X-KEY:METHOD=NONE\n#EXTINF:6,\ns1.ts\n";
+        assert_eq!(
+            rewrite_key_lines(text, &job()).unwrap(),
+            rewrite_key_uris(text, &job()).unwrap()
+        );
+        let master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n720p/index.m3u8\n";
+        assert_eq!(rewrite_key_lines(master, &job()).unwrap(), master);
+        assert_eq!(rewrite_key_lines("", &job()), Err(HlsError::NotAPlaylist));
+        assert_eq!(
+            rewrite_key_lines("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128\n", &job()),
+            Err(HlsError::KeyWithoutUri {
+                at: Location::Line(2)
+            })
+        );
+        assert!(matches!(
+            rewrite_key_lines("#EXTM3U\n#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"k\"\n", &job()),
+            Err(HlsError::UnsupportedKeyMethod { .. })
         ));
     }
 
