@@ -7,7 +7,6 @@
 //! may call back into the SDK.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
@@ -63,7 +62,9 @@ type Waiter = oneshot::Sender<Result<IssuedToken, Error>>;
 #[derive(Debug)]
 struct State {
     manager: TokenManager,
-    waiters: BTreeMap<VideoId, Vec<Waiter>>,
+    /// Callers awaiting a token, with their video. A list, not a map: a player has one video,
+    /// and a map would add a second B-tree to the wasm beside the manager's.
+    waiters: Vec<(VideoId, Waiter)>,
     /// The deadline a timer is armed for, if any.
     timer: Option<Instant>,
 }
@@ -83,7 +84,7 @@ impl Tokens {
         Rc::new(Self {
             state: RefCell::new(State {
                 manager: TokenManager::new(config, platform::random_seed()),
-                waiters: BTreeMap::new(),
+                waiters: Vec::new(),
                 timer: None,
             }),
             source,
@@ -107,7 +108,7 @@ impl Tokens {
                 TokenLookup::Failed(error) => return Err(error),
                 _ => {
                     let (sender, answer) = oneshot::channel();
-                    state.waiters.entry(video).or_default().push(sender);
+                    state.waiters.push((video, sender));
                     answer
                 }
             }
@@ -217,19 +218,24 @@ impl Tokens {
     }
 }
 
-fn dispatch(
-    event: TokenEvent,
-    waiters: &mut BTreeMap<VideoId, Vec<Waiter>>,
-    notices: &mut Vec<Notice>,
-) {
+/// Removes and returns the waiters of `video`, oldest first.
+fn take_waiters(waiters: &mut Vec<(VideoId, Waiter)>, video: &VideoId) -> Vec<Waiter> {
+    let (taken, kept) = std::mem::take(waiters)
+        .into_iter()
+        .partition::<Vec<_>, _>(|(v, _)| v == video);
+    *waiters = kept;
+    taken.into_iter().map(|(_, waiter)| waiter).collect()
+}
+
+fn dispatch(event: TokenEvent, waiters: &mut Vec<(VideoId, Waiter)>, notices: &mut Vec<Notice>) {
     match event {
         TokenEvent::Ready { video, token } => {
-            for waiter in waiters.remove(&video).unwrap_or_default() {
+            for waiter in take_waiters(waiters, &video) {
                 let _ = waiter.send(Ok(token.clone()));
             }
         }
         TokenEvent::Failed { video, error } => {
-            for waiter in waiters.remove(&video).unwrap_or_default() {
+            for waiter in take_waiters(waiters, &video) {
                 let _ = waiter.send(Err(error.clone()));
             }
         }
