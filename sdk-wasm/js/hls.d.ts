@@ -4,6 +4,7 @@ import type { AnsdevPlayer } from '../pkg/ansdev_player.js';
 export interface HlsClass<H = any> {
   new (config?: Record<string, unknown>): H;
   DefaultConfig: { loader: new (config: any) => any };
+  Events: { DESTROYING: string };
 }
 
 /** A loader class for hls.js's `loader` option, bound to `player`. */
@@ -12,8 +13,14 @@ export function createLoader(player: AnsdevPlayer, Hls: HlsClass): new (config: 
 /** The hls.js options that make `player`'s video play: `new Hls({ ...mine, ...createHlsConfig(player, Hls) })`. */
 export function createHlsConfig(player: AnsdevPlayer, Hls: HlsClass): { loader: new (config: any) => any };
 
-/** Creates an `Hls` for `player`, attaches it to `video`, loads the video, and resolves to it. */
-export function attach<H extends { attachMedia(v: HTMLMediaElement): void; loadSource(url: string): void }>(
+/** Creates an `Hls` for `player`, attaches it to `video`, loads the video, and resolves to it; the player is active until the `Hls` is destroyed. */
+export function attach<
+  H extends {
+    attachMedia(v: HTMLMediaElement): void;
+    loadSource(url: string): void;
+    on(event: string, listener: (...args: any[]) => void): void;
+  },
+>(
   video: HTMLMediaElement,
   player: AnsdevPlayer,
   Hls: HlsClass<H>,

@@ -145,10 +145,20 @@ export function createHlsConfig(player, Hls) {
 
 /**
  * Creates an `Hls` instance for `player`, attaches it to `video` and loads the video.
- * Resolves to the `Hls` instance (destroy it when done). `config` is passed to hls.js.
+ * Resolves to the `Hls` instance (destroy it before freeing the player). `config` is passed to
+ * hls.js. The player counts as active until the `Hls` is destroyed (see the `keepWarm` option).
  */
 export async function attach(video, player, Hls, config = {}) {
   const hls = new Hls(Object.assign({}, config, createHlsConfig(player, Hls)));
+  // Playback is active while this Hls lives: with `keepWarm`, tokens are refreshed ahead.
+  player.setActive(true);
+  hls.on(Hls.Events.DESTROYING, () => {
+    try {
+      player.setActive(false);
+    } catch {
+      // The player was freed first: nothing left to deactivate.
+    }
+  });
   hls.attachMedia(video);
   hls.loadSource(await player.masterPlaylistUrl());
   return hls;
