@@ -131,7 +131,7 @@ test('time to first frame: SDK (mint included) vs plain hls.js with a pre-minted
   const sdk = [];
   const plain = [];
   // Alternated runs, medians: one run of each is noise on a shared machine.
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < 5; run++) {
     sdk.push(
       await firstFrameMs((page) =>
         page.evaluate((args) => window.playWithSdk(args), { baseUrl: api.base, jobId, videoId: PLAIN }),
