@@ -13,9 +13,11 @@ fi
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 
-step "ffmpeg (a real HLS client for the reference server's decryption test)"
+step "ffmpeg (a real HLS client for the server and example tests)"
 if ! command -v ffmpeg >/dev/null; then
-  apt-get update -qq && apt-get install -y --no-install-recommends ffmpeg
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq && $sudo apt-get install -y --no-install-recommends ffmpeg
 fi
 
 step "format"
@@ -32,3 +34,6 @@ cargo test --workspace --locked --features sdk-native/axum
 
 step "doc tests"
 cargo test --workspace --doc --locked
+
+step "browser package: wasm tests (Node, Chromium), loader tests, end-to-end playback"
+scripts/test-wasm.sh

@@ -51,8 +51,3 @@ pub use token::{
     Generation, IssuedToken, MintRequest, Rejection, RequestId, TokenConfig, TokenEvent,
     TokenLookup, TokenManager,
 };
-
-/// The workspace README's examples run as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

@@ -43,3 +43,9 @@ pub use sdk_core::{
     NewApiKey, PlaybackToken, RateLimit, Remedy, Scope, TokenConfig, UserToken, Video, VideoId,
     VideoPage, VideoStatus,
 };
+
+/// The workspace README's Rust examples compile (and, where they need no server, run) as doc
+/// tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
