@@ -122,3 +122,8 @@ if [ -n "$server_bin" ]; then
 else
   echo "(end-to-end tests skipped: no server-reference binary in this tree yet)"
 fi
+
+if [ -n "$server_bin" ] && [ -z "${ANSDEV_SERVER_BIN:-}" ]; then
+  step "the demo command: scripts/demo.sh --check (native examples, then the hosted player page in Chromium)"
+  scripts/demo.sh --check
+fi
