@@ -45,6 +45,18 @@ test('the hosted page plays the encrypted demo past 3 × the TTL on its URL toke
   try {
     assert.equal(browser.response.status(), 200);
     const { page } = browser;
+    // The token's life is shown from the start and counts down.
+    const first = await text(page, 'ansdev-expires-in');
+    assert.match(first, /^\d+ s$/);
+    assert.ok(Number.parseInt(first, 10) <= TTL, first);
+    await page.waitForFunction(
+      (start) => {
+        const now = document.getElementById('ansdev-expires-in').textContent;
+        return /^\d+ s$/.test(now) && Number.parseInt(now, 10) < Number.parseInt(start, 10);
+      },
+      first,
+      { timeout: 5_000, polling: 100 },
+    );
     await page.waitForFunction((limit) => document.getElementById('ansdev-video').currentTime > limit, 3 * TTL, {
       timeout: 100_000,
       polling: 500,
