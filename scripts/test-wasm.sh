@@ -57,6 +57,12 @@ if [ -z "$server_bin" ] && [ -f server-reference/src/main.rs ]; then
   cargo build -p server-reference --locked
   server_bin="${CARGO_TARGET_DIR:-target}/debug/server-reference"
 fi
+# The browser examples' backend (examples/src/bin/player-backend.rs), driven by the e2e tests.
+backend_bin=${ANSDEV_PLAYER_BACKEND_BIN:-}
+if [ -z "$backend_bin" ] && [ -f examples/src/bin/player-backend.rs ]; then
+  cargo build -p examples --bin player-backend --locked
+  backend_bin="${CARGO_TARGET_DIR:-target}/debug/player-backend"
+fi
 # The wasm tests' CONTRACT flows (tests/contract.rs) run against a server started here; its URL
 # and demo key reach the tests at build time.
 wasm_tests=(--test node)
@@ -109,11 +115,16 @@ grep -Eq '^# pass [1-9]' "$logs/loader.log" || { echo "no loader test ran" >&2; 
 grep -Eq '^# fail 0' "$logs/loader.log"
 
 if [ -n "$server_bin" ]; then
-  step "end-to-end playback in Chromium against server-reference"
-  ANSDEV_SERVER_BIN="$server_bin" \
+  step "end-to-end in Chromium against server-reference: playback, the hosted player page, the browser examples"
+  ANSDEV_SERVER_BIN="$server_bin" ANSDEV_PLAYER_BACKEND_BIN="$backend_bin" \
     node --test --test-concurrency=1 sdk-wasm/tests/e2e/ 2>&1 | tee "$logs/e2e.log"
   grep -Eq '^# pass [1-9]' "$logs/e2e.log" || { echo "no e2e test ran" >&2; exit 1; }
   grep -Eq '^# fail 0' "$logs/e2e.log"
 else
   echo "(end-to-end tests skipped: no server-reference binary in this tree yet)"
+fi
+
+if [ -n "$server_bin" ] && [ -z "${ANSDEV_SERVER_BIN:-}" ]; then
+  step "the demo command: scripts/demo.sh --check (native examples, then the hosted player page in Chromium)"
+  scripts/demo.sh --check
 fi

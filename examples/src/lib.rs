@@ -6,6 +6,12 @@
 //! | `ANSDEV_API_KEY` | an API key (`ak_live_…` / `ak_test_…`) | required where a key is used |
 //! | `ANSDEV_BASE_URL` | the API | `https://api.ansdev.cloud` |
 //! | `ANSDEV_USER_TOKEN` | a dashboard user's bearer token (key management) | required by `keys` |
+//! | `ANSDEV_VIDEO` | the video `player-backend`'s page plays | `vid_demo_encrypted` |
+//! | `ANSDEV_BACKEND_ADDR` | where `player-backend` listens | `127.0.0.1:3000` |
+//! | `ANSDEV_PLAYER_ASSETS` | the built `sdk-wasm` package `player-backend` serves | the workspace's |
+//!
+//! `player-backend` serves two browser pages: its own (`examples/player-backend/`) and the plain
+//! HTML page `examples/browser/index.html`; both get tokens from its token endpoint.
 //!
 //! `./scripts/demo.sh` starts the reference server and runs them against it.
 

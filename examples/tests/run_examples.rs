@@ -146,3 +146,73 @@ async fn core_tour_prints_every_route_and_the_catalog() {
     assert!(out.contains("/v1/video/playback/key/{token}/"), "{out}");
     assert!(out.contains("KEY_DECRYPT_FAILED"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn player_backend_serves_its_pages_and_tokens_and_keeps_the_key() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let server = server().await;
+    let key = server.demo_api_key().unwrap().to_owned();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_player-backend"))
+        .env("ANSDEV_BASE_URL", server.base_url())
+        .env("ANSDEV_API_KEY", &key)
+        .env("ANSDEV_BACKEND_ADDR", "127.0.0.1:0")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().unwrap();
+    let base = first.strip_prefix("listening on ").unwrap().to_owned();
+    let mut printed = first;
+    for _ in 0..2 {
+        printed.push_str(&lines.next_line().await.unwrap().unwrap());
+    }
+    assert!(printed.contains("/browser/"), "{printed}");
+    assert!(!printed.contains(&key[8..]), "printed the key");
+
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let get = |path: &str| http.get(format!("{base}{path}")).send();
+
+    let config: serde_json::Value = get("/config.json").await.unwrap().json().await.unwrap();
+    assert_eq!(config["videoId"], "vid_demo_encrypted");
+    assert_eq!(config["baseUrl"], server.base_url());
+    assert!(config["jobId"].as_str().unwrap().len() > 8);
+
+    let token = get("/playback-token/vid_demo_encrypted").await.unwrap();
+    assert_eq!(token.status(), 200);
+    let token: serde_json::Value = token.json().await.unwrap();
+    assert!(token["token"].as_str().unwrap().len() > 20);
+    assert!(token["expiresIn"].as_u64().unwrap() > 0);
+    // Only the configured video gets tokens.
+    assert_eq!(
+        get("/playback-token/vid_demo_plain")
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    for page in ["/", "/app.js", "/browser/", "/config.json"] {
+        let response = get(page).await.unwrap();
+        assert_eq!(response.status(), 200, "{page}");
+        assert!(
+            !response.text().await.unwrap().contains(&key[8..]),
+            "{page}"
+        );
+    }
+    let glue = get("/node_modules/@ansdev/player/js/hls.js").await.unwrap();
+    assert_eq!(glue.status(), 200);
+    assert_eq!(
+        glue.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    for outside in [
+        "/node_modules/../Cargo.toml",
+        "/node_modules/@ansdev/player/package.json",
+        "/node_modules/hls.js/package.json",
+    ] {
+        assert_eq!(get(outside).await.unwrap().status(), 404, "{outside}");
+    }
+    child.kill().await.unwrap();
+}

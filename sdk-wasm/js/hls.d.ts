@@ -7,11 +7,26 @@ export interface HlsClass<H = any> {
   Events: { DESTROYING: string };
 }
 
+/** Options of the hls.js integration. */
+export interface LoaderOptions {
+  /**
+   * Once the multivariant playlist is loaded, fetch every media playlist and the AES key with
+   * the current token and hold a VOD's in memory for this player, so ABR switches, seeks and
+   * key loads need no further token (one token plays the whole video). Default `true`; with
+   * `false` every load takes the current token and tokens are minted lazily as needed.
+   */
+  prefetch?: boolean;
+}
+
 /** A loader class for hls.js's `loader` option, bound to `player`. */
-export function createLoader(player: AnsdevPlayer, Hls: HlsClass): new (config: any) => any;
+export function createLoader(player: AnsdevPlayer, Hls: HlsClass, options?: LoaderOptions): new (config: any) => any;
 
 /** The hls.js options that make `player`'s video play: `new Hls({ ...mine, ...createHlsConfig(player, Hls) })`. */
-export function createHlsConfig(player: AnsdevPlayer, Hls: HlsClass): { loader: new (config: any) => any };
+export function createHlsConfig(
+  player: AnsdevPlayer,
+  Hls: HlsClass,
+  options?: LoaderOptions,
+): { loader: new (config: any) => any };
 
 /** Creates an `Hls` for `player`, attaches it to `video`, loads the video, and resolves to it; the player is active until the `Hls` is destroyed. */
 export function attach<
@@ -25,4 +40,5 @@ export function attach<
   player: AnsdevPlayer,
   Hls: HlsClass<H>,
   config?: Record<string, unknown>,
+  options?: LoaderOptions,
 ): Promise<H>;

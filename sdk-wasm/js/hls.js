@@ -7,19 +7,157 @@
 //    fetched minutes ago still names an old token; hls.js never retries a 4xx);
 //  - rewrites media playlists so `#EXT-X-KEY` names the stable `ansdev-key://{jobId}`, which
 //    hls.js caches keys by, and maps that URI to the key route with a fresh token when loading;
+//  - prefetches (on by default): once the multivariant playlist is loaded, every media playlist
+//    it names and the AES key are fetched with the token that is current then, and a VOD's are
+//    held in memory for the player, so ABR switches, seeks and key loads are answered from
+//    memory and need no further token — one token plays the entire video;
 //  - heals a 401 (token expired or invalid) once: reports the refusal with the token's
-//    generation, takes a fresh token and retries before hls.js sees anything.
+//    generation, takes a fresh token and retries before hls.js sees anything. That lazy path
+//    serves whatever is not held: a reload, a live playlist, a prefetch that failed.
 // Segments and other URLs go to the default loader untouched.
+
+/** Prefetched answers per player: cache key → Promise<{ url, data }>. */
+const held = new WeakMap();
+
+function heldFor(player) {
+  let entries = held.get(player);
+  if (!entries) {
+    entries = new Map();
+    held.set(player, entries);
+  }
+  return entries;
+}
+
+/**
+ * The key a playback URL is held under: the URL without its token, so a playlist prefetched
+ * with one token answers hls.js asking with another. Other URLs (the stable key URI) are
+ * their own key.
+ */
+function heldKey(url) {
+  return url.replace(/\/v1\/video\/playback\/manifest\/[^/?#]+\//, '/v1/video/playback/manifest/-/');
+}
+
+/** The URIs of the media playlists a multivariant playlist names (variants and renditions). */
+function mediaPlaylistUris(text) {
+  const uris = [];
+  let variantNext = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith('#EXT-X-STREAM-INF')) {
+      variantNext = true;
+    } else if (line.startsWith('#EXT-X-MEDIA:')) {
+      const uri = /URI="([^"]+)"/.exec(line);
+      if (uri) uris.push(uri[1]);
+    } else if (variantNext && line && !line.startsWith('#')) {
+      uris.push(line);
+      variantNext = false;
+    }
+  }
+  return uris;
+}
+
+/** How prefetch requests are loaded when the triggering request gave no policy. */
+const PREFETCH_POLICY = {
+  loadPolicy: { maxTimeToFirstByteMs: 10000, maxLoadTimeMs: 20000, timeoutRetry: null, errorRetry: null },
+  timeout: 10000,
+  maxRetry: 0,
+  retryDelay: 0,
+  maxRetryDelay: 0,
+};
 
 /**
  * A loader class for hls.js's `loader` option, bound to `player`.
  * @param {import('./index.js').AnsdevPlayer} player
  * @param {{ DefaultConfig: { loader: any } }} Hls the hls.js class
+ * @param {{ prefetch?: boolean }} [options] `prefetch: false` turns off holding a VOD's media
+ *   playlists and key in memory (every load then takes the current token, minting lazily)
  */
-export function createLoader(player, Hls) {
+export function createLoader(player, Hls, options = {}) {
   const Base = Hls && Hls.DefaultConfig && Hls.DefaultConfig.loader;
   if (typeof Base !== 'function') {
     throw new TypeError('createLoader(player, Hls): pass the hls.js class as Hls');
+  }
+  const prefetch = options.prefetch !== false;
+  const stableKeyUri = `ansdev-key://${player.jobId}`;
+
+  /**
+   * Loads `url` (a URL of this player) with the current token through a default loader of its
+   * own. Resolves to `{ url, data }`; rejects on any failure without healing it: what could not
+   * be prefetched is loaded on demand later, where refusals are healed.
+   */
+  function fetchAuthorized(hlsConfig, url, responseType, loaderConfig) {
+    return player.authorizeUrl(url).then(
+      (authorized) =>
+        new Promise((resolve, reject) => {
+          if (!authorized) {
+            reject(new Error('not a playback URL of this player'));
+            return;
+          }
+          const loader = new Base(hlsConfig);
+          const done = (settle, value) => {
+            loader.destroy();
+            settle(value);
+          };
+          loader.load(
+            { type: 'ansdevPrefetch', url: authorized.url, responseType },
+            Object.assign({}, loaderConfig),
+            {
+              onSuccess: (response) =>
+                done(resolve, { url: response.url || authorized.url, data: response.data }),
+              onError: (error) => done(reject, new Error(`prefetch answered ${error.code}`)),
+              onTimeout: () => done(reject, new Error('prefetch timed out')),
+            },
+          );
+        }),
+    );
+  }
+
+  /** Holds `entry` under `key` until it fails. */
+  function hold(key, entry) {
+    const entries = heldFor(player);
+    entries.set(key, entry);
+    entry.catch(() => {
+      if (entries.get(key) === entry) entries.delete(key);
+    });
+  }
+
+  /**
+   * Starts fetching every media playlist `masterText` names (resolved against `masterUrl`) and,
+   * once one of them turns out to be an encrypted VOD, the key. Entries are registered before
+   * this returns, so hls.js's first level load already waits for its prefetch.
+   */
+  function prefetchFrom(hlsConfig, masterUrl, masterText, loaderConfig) {
+    const entries = heldFor(player);
+    const policy = loaderConfig && loaderConfig.loadPolicy ? loaderConfig : PREFETCH_POLICY;
+    for (const uri of mediaPlaylistUris(masterText)) {
+      let url;
+      try {
+        url = new URL(uri, masterUrl).href;
+      } catch {
+        continue;
+      }
+      const key = heldKey(url);
+      if (entries.has(key) || !player.needsToken(url)) continue;
+      const entry = fetchAuthorized(hlsConfig, url, 'text', policy).then((answer) => {
+        if (typeof answer.data !== 'string') throw new Error('playlist is not text');
+        const text = player.rewritePlaylist(answer.data);
+        // Only a VOD playlist is final; a live one must be reloaded (lazily, with a token).
+        if (!/^#EXT-X-ENDLIST\b/m.test(text)) throw new Error('live playlist: not held');
+        if (text.includes(stableKeyUri) && !entries.has(stableKeyUri)) {
+          hold(
+            stableKeyUri,
+            fetchAuthorized(hlsConfig, stableKeyUri, 'arraybuffer', policy).then((answer) => {
+              if (!(answer.data instanceof ArrayBuffer) || answer.data.byteLength !== 16) {
+                throw new Error('key is not 16 bytes');
+              }
+              return answer;
+            }),
+          );
+        }
+        return { url: answer.url, data: text };
+      });
+      hold(key, entry);
+    }
   }
 
   return class AnsdevLoader {
@@ -41,7 +179,38 @@ export function createLoader(player, Hls) {
         this.inner.load(context, loaderConfig, callbacks);
         return;
       }
-      this.loadAuthorized(context, loaderConfig, callbacks, false);
+      const entry = prefetch ? heldFor(player).get(heldKey(context.url)) : undefined;
+      if (!entry) {
+        this.loadAuthorized(context, loaderConfig, callbacks, false);
+        return;
+      }
+      entry.then(
+        (answer) => {
+          if (!this.done) this.answerFromMemory(context, answer, callbacks);
+        },
+        // The prefetch failed: load it now, with a token, as if it had never been tried.
+        () => {
+          if (!this.done) this.loadAuthorized(context, loaderConfig, callbacks, false);
+        },
+      );
+    }
+
+    /** Answers hls.js from a prefetched entry, as the default loader would have. */
+    answerFromMemory(context, answer, callbacks) {
+      // Each answer gets its own copy: hls.js may transfer a key's buffer to its decrypter.
+      const data = typeof answer.data === 'string' ? answer.data : answer.data.slice(0);
+      const size = typeof data === 'string' ? data.length : data.byteLength;
+      const stats = this.inner.stats;
+      const now = typeof performance !== 'undefined' ? performance.now() : Date.now();
+      if (stats && stats.loading) {
+        stats.loading.start = stats.loading.start || now;
+        stats.loading.first = now;
+        stats.loading.end = now;
+        stats.loaded = size;
+        stats.total = size;
+      }
+      const response = { url: answer.url, data, code: 200 };
+      callbacks.onSuccess(response, stats, context, null);
     }
 
     loadAuthorized(context, loaderConfig, callbacks, healing) {
@@ -68,6 +237,9 @@ export function createLoader(player, Hls) {
                 } catch (error) {
                   callbacks.onError({ code: 0, text: error.message }, context, details, stats);
                   return;
+                }
+                if (prefetch && response.data.includes('#EXT-X-STREAM-INF')) {
+                  prefetchFrom(this.hlsConfig, response.url || authorized.url, response.data, loaderConfig);
                 }
               }
               callbacks.onSuccess(response, stats, context, details);
@@ -137,19 +309,21 @@ function bodyOf(details) {
 
 /**
  * The hls.js options that make `player`'s videos play: merge them into your own config.
+ * `options.prefetch` (default `true`) as for `createLoader`.
  * @example new Hls({ ...myConfig, ...createHlsConfig(player, Hls) })
  */
-export function createHlsConfig(player, Hls) {
-  return { loader: createLoader(player, Hls) };
+export function createHlsConfig(player, Hls, options = {}) {
+  return { loader: createLoader(player, Hls, options) };
 }
 
 /**
  * Creates an `Hls` instance for `player`, attaches it to `video` and loads the video.
  * Resolves to the `Hls` instance (destroy it before freeing the player). `config` is passed to
- * hls.js. The player counts as active until the `Hls` is destroyed (see the `keepWarm` option).
+ * hls.js; `options.prefetch` (default `true`) as for `createLoader`. The player counts as active
+ * until the `Hls` is destroyed (see the `keepWarm` option).
  */
-export async function attach(video, player, Hls, config = {}) {
-  const hls = new Hls(Object.assign({}, config, createHlsConfig(player, Hls)));
+export async function attach(video, player, Hls, config = {}, options = {}) {
+  const hls = new Hls(Object.assign({}, config, createHlsConfig(player, Hls, options)));
   // Playback is active while this Hls lives: with `keepWarm`, tokens are refreshed ahead.
   player.setActive(true);
   hls.on(Hls.Events.DESTROYING, () => {

@@ -1,5 +1,5 @@
 export * from '../pkg/ansdev_player.js';
-export { attach, createHlsConfig, createLoader, HlsClass } from './hls.js';
+export { attach, createHlsConfig, createLoader, HlsClass, LoaderOptions } from './hls.js';
 import type { InitInput, InitOutput } from '../pkg/ansdev_player.js';
 
 /** Loads the wasm module once; later calls return the same promise. */

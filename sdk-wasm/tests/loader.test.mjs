@@ -167,6 +167,120 @@ test('a provider failure reaches hls.js as a load error and the app as an Ansdev
   await assert.rejects(player.token(), (e) => e instanceof Error && e.code === 'VIDEO_NOT_FOUND');
 });
 
+const MASTER = [
+  '#EXTM3U',
+  '#EXT-X-STREAM-INF:BANDWIDTH=1400000,RESOLUTION=1280x720',
+  '720p/index.m3u8',
+  '#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=854x480',
+  '480p/index.m3u8',
+  '',
+].join('\n');
+
+/** A server for job_1: master, two media playlists (VOD unless `live`), the key. */
+function videoScript({ live = false, failing = () => false } = {}) {
+  return (url) => {
+    if (failing(url)) return { status: 503 };
+    if (url.endsWith('/master.m3u8')) return { status: 200, data: MASTER };
+    if (url.endsWith('/index.m3u8')) {
+      return { status: 200, data: live ? MEDIA.replace('#EXT-X-ENDLIST\n', '') : MEDIA };
+    }
+    if (url.includes('/key/')) return { status: 200, data: new Uint8Array(16).fill(9).buffer };
+    return { status: 404 };
+  };
+}
+
+const masterContext = () => ({ type: 'manifest', url: `${BASE}/v1/video/playback/manifest/tok0/job_1/master.m3u8` });
+const levelContext = (rendition, token = 'tok0') => ({
+  type: 'level',
+  url: `${BASE}/v1/video/playback/manifest/${token}/job_1/${rendition}/index.m3u8`,
+});
+const keyContext = () => ({ type: 'key', url: 'ansdev-key://job_1', responseType: 'arraybuffer', keyInfo: {} });
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+test('prefetch: after the master, every media playlist and the key are held, all on one token', async () => {
+  const { player, minted } = playerWith(['tokA', 'tokB']);
+  const { Hls, seen } = fakeHls(videoScript());
+  const { loader: Loader } = createHlsConfig(player, Hls);
+
+  assert.ok((await load(Loader, masterContext())).ok);
+  await settle();
+  assert.deepEqual(seen, [
+    `${BASE}/v1/video/playback/manifest/tokA/job_1/master.m3u8`,
+    `${BASE}/v1/video/playback/manifest/tokA/job_1/720p/index.m3u8`,
+    `${BASE}/v1/video/playback/manifest/tokA/job_1/480p/index.m3u8`,
+    `${BASE}/v1/video/playback/key/tokA/job_1`,
+  ]);
+
+  // hls.js's loads, whatever token their URL names, are answered from memory.
+  const fetched = seen.length;
+  for (const rendition of ['720p', '480p', '720p']) {
+    const context = levelContext(rendition, 'some-old-token');
+    const level = await load(Loader, context);
+    assert.ok(level.ok);
+    assert.equal(level.ctx, context, 'hls.js gets its own context back');
+    assert.match(level.response.data, /URI="ansdev-key:\/\/job_1"/);
+  }
+  const first = await load(Loader, keyContext());
+  const second = await load(Loader, keyContext());
+  assert.ok(first.ok && second.ok);
+  assert.equal(first.response.data.byteLength, 16);
+  assert.notEqual(first.response.data, second.response.data, 'each answer gets its own buffer');
+  assert.equal(new Uint8Array(second.response.data)[0], 9);
+  assert.equal(seen.length, fetched, 'nothing more was requested');
+  assert.deepEqual(minted, ['vid_1'], 'one token for the whole video');
+
+  // Held per player: another hls.js loader class for the same player finds them too.
+  const { loader: Again } = createHlsConfig(player, Hls);
+  assert.ok((await load(Again, levelContext('480p'))).ok);
+  assert.equal(seen.length, fetched);
+});
+
+test('prefetch off: each playlist and the key are loaded when hls.js asks, with the current token', async () => {
+  const { player } = playerWith(['tokA']);
+  const { Hls, seen } = fakeHls(videoScript());
+  const { loader: Loader } = createHlsConfig(player, Hls, { prefetch: false });
+  assert.ok((await load(Loader, masterContext())).ok);
+  await settle();
+  assert.equal(seen.length, 1, 'only the master');
+  assert.ok((await load(Loader, levelContext('480p'))).ok);
+  assert.ok((await load(Loader, keyContext())).ok);
+  assert.deepEqual(seen.slice(1), [
+    `${BASE}/v1/video/playback/manifest/tokA/job_1/480p/index.m3u8`,
+    `${BASE}/v1/video/playback/key/tokA/job_1`,
+  ]);
+});
+
+test('a live playlist is not held, and a failed prefetch falls back to a load on demand', async () => {
+  const { player } = playerWith(['tokA']);
+  const { Hls, seen } = fakeHls(videoScript({ live: true }));
+  const { loader: Loader } = createHlsConfig(player, Hls);
+  assert.ok((await load(Loader, masterContext())).ok);
+  await settle();
+  assert.equal(seen.length, 3, 'master and both playlists, no key: nothing was held');
+  assert.ok((await load(Loader, levelContext('720p'))).ok);
+  assert.equal(seen.length, 4, 'the live playlist is loaded again');
+
+  const other = playerWith(['tokB']);
+  let failOnce = true;
+  const flaky = fakeHls(
+    videoScript({
+      failing: (url) => {
+        const fail = failOnce && url.includes('/480p/');
+        if (fail) failOnce = false;
+        return fail;
+      },
+    }),
+  );
+  const { loader: Flaky } = createHlsConfig(other.player, flaky.Hls);
+  assert.ok((await load(Flaky, masterContext())).ok);
+  await settle();
+  const before = flaky.seen.length;
+  const level = await load(Flaky, levelContext('480p'));
+  assert.ok(level.ok, 'loaded on demand');
+  assert.equal(flaky.seen.length, before + 1);
+  assert.equal(flaky.seen.at(-1), `${BASE}/v1/video/playback/manifest/tokB/job_1/480p/index.m3u8`);
+});
+
 /** What the default loader passes as network details on an error: an XHR-like object. */
 function fakeXhr(body) {
   return { response: body };

@@ -49,6 +49,10 @@ pub struct Config {
     /// Allowed CORS origin (`*` for any).
     #[arg(long, env = "ANSDEV_CORS_ORIGIN", default_value = "*")]
     pub cors_origin: String,
+    /// Directory of the browser Player SDK package that the hosted player page loads (its
+    /// `pkg/`, `js/` and `node_modules/hls.js/dist/`); defaults to this workspace's `sdk-wasm`.
+    #[arg(long, env = "ANSDEV_PLAYER_ASSETS")]
+    pub player_assets: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -68,6 +72,7 @@ impl std::fmt::Debug for Config {
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
             .field("cors_origin", &self.cors_origin)
+            .field("player_assets", &self.player_assets)
             .finish()
     }
 }
@@ -92,7 +97,17 @@ impl Config {
             jwt_issuer: crate::idp::DEFAULT_ISSUER.to_owned(),
             jwt_audience: crate::idp::DEFAULT_AUDIENCE.to_owned(),
             cors_origin: "*".to_owned(),
+            player_assets: None,
         }
+    }
+
+    /// Where the hosted player page's assets are read from: `--player-assets`, or the
+    /// workspace's `sdk-wasm` directory this server was built from.
+    #[must_use]
+    pub fn player_assets_dir(&self) -> PathBuf {
+        self.player_assets
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk-wasm")))
     }
 
     /// The TTL actually used: the override only counts in dev mode.

@@ -218,6 +218,7 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
             cors_origin: config.cors_origin.clone(),
             faults: FaultSet::default(),
             http,
+            player_assets: config.player_assets_dir(),
         }),
     })
 }

@@ -1,5 +1,6 @@
 //! Shared application state.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::clock::ServerClock;
@@ -31,6 +32,8 @@ pub(crate) struct Inner {
     pub(crate) cors_origin: String,
     pub(crate) faults: FaultSet,
     pub(crate) http: reqwest::Client,
+    /// The Player SDK package directory the hosted player page's assets come from.
+    pub(crate) player_assets: PathBuf,
 }
 
 impl AppState {

@@ -64,17 +64,8 @@ pub(crate) fn verify(
     token: &str,
     job_id: &str,
 ) -> Result<PlaybackClaims, ApiError> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_audience(&[AUDIENCE]);
-    validation.set_issuer(&[ISSUER]);
-    validation.set_required_spec_claims(&["exp", "aud", "sub", "iss"]);
-    validation.validate_exp = false;
-    let data = jsonwebtoken::decode::<PlaybackClaims>(
-        token,
-        &DecodingKey::from_secret(&state.inner.playback_secret),
-        &validation,
-    )
-    .map_err(|_| ApiError::new(ErrorCode::PlaybackTokenInvalid))?;
+    let data = decode_signed(state, token)
+        .ok_or_else(|| ApiError::new(ErrorCode::PlaybackTokenInvalid))?;
     if data.claims.exp <= state.clock().unix() {
         return Err(ApiError::new(ErrorCode::PlaybackTokenExpired));
     }
@@ -82,4 +73,25 @@ pub(crate) fn verify(
         return Err(ApiError::new(ErrorCode::PlaybackTokenMismatch));
     }
     Ok(data.claims)
+}
+
+/// The id of the API key that minted a genuine token, expired or not (the player page shows
+/// that key's quota next to an expired token).
+pub(crate) fn key_id_of(state: &AppState, token: &str) -> Option<String> {
+    decode_signed(state, token).map(|data| data.claims.kid)
+}
+
+/// Signature, format, `alg` and audience checked; expiry and subject not.
+fn decode_signed(state: &AppState, token: &str) -> Option<jsonwebtoken::TokenData<PlaybackClaims>> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&[AUDIENCE]);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_required_spec_claims(&["exp", "aud", "sub", "iss"]);
+    validation.validate_exp = false;
+    jsonwebtoken::decode::<PlaybackClaims>(
+        token,
+        &DecodingKey::from_secret(&state.inner.playback_secret),
+        &validation,
+    )
+    .ok()
 }

@@ -17,7 +17,11 @@ const PACKAGE = fileURLToPath(new URL('../../', import.meta.url));
 export async function startServer(args) {
   const bin = process.env.ANSDEV_SERVER_BIN;
   if (!bin) throw new Error('set ANSDEV_SERVER_BIN to the server-reference binary');
-  const child = spawn(bin, ['--addr', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', process.env.E2E_VERBOSE ? 'inherit' : 'ignore'] });
+  const child = spawn(bin, ['--addr', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'pipe', process.env.E2E_VERBOSE ? 'inherit' : 'ignore'],
+    // The hosted player page serves the package built in this checkout.
+    env: { ...process.env, ANSDEV_PLAYER_ASSETS: process.env.ANSDEV_PLAYER_ASSETS ?? PACKAGE },
+  });
   const lines = createInterface({ input: child.stdout });
   const found = {};
   await new Promise((resolve, reject) => {
@@ -89,12 +93,16 @@ export async function startSite(api) {
   return site;
 }
 
-/** A fresh Chromium profile (cold caches), the page loaded, every request recorded. */
-export async function openPage(site) {
+/**
+ * A fresh Chromium profile (cold caches) at `url`, every response recorded (with the request
+ * headers that were sent).
+ */
+export async function openUrl(url) {
   const profile = await mkdtemp(join(tmpdir(), 'ansdev-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
+    viewport: { width: 900, height: 760 },
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -103,21 +111,49 @@ export async function openPage(site) {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const requests = [];
-  page.on('response', (response) => requests.push({ url: response.url(), status: response.status() }));
-  page.on('pageerror', (error) => console.error('page error:', error.message));
+  const errors = [];
+  page.on('response', (response) =>
+    requests.push({ url: response.url(), status: response.status(), headers: response.request().headers() }),
+  );
+  page.on('pageerror', (error) => {
+    errors.push(error.message);
+    console.error('page error:', error.message);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   let navigations = 0;
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame()) navigations += 1;
   });
-  await page.goto(site.origin + '/');
-  await page.waitForFunction(() => window.harnessReady === true);
+  const response = await page.goto(url);
   return {
     page,
+    response,
     requests,
+    errors,
     navigations: () => navigations,
     close: async () => {
       await context.close();
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The harness page of `site` in a fresh profile, ready to play. */
+export async function openPage(site) {
+  const browser = await openUrl(site.origin + '/');
+  await browser.page.waitForFunction(() => window.harnessReady === true);
+  return browser;
+}
+
+/** Mints a playback token through the API with the demo key: `{ token, expiresIn, playerUrl }`. */
+export async function mint(api, videoId) {
+  const answer = await fetch(`${api.base}/v1/video/${videoId}/playback-token`, {
+    method: 'POST',
+    headers: { 'x-ansdev-key': api.apiKey },
+  });
+  const body = await answer.json();
+  if (!body.success) throw new Error(`mint refused: ${JSON.stringify(body.error)}`);
+  return body.data;
 }

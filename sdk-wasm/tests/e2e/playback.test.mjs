@@ -32,23 +32,26 @@ async function jobIdOf(videoId) {
 
 const currentTime = (page) => page.evaluate(() => document.getElementById('video').currentTime);
 
-test('the encrypted demo plays past 3 × the token TTL without a reload, on lazily minted tokens', { timeout: 120_000 }, async () => {
+/**
+ * Plays the encrypted demo for more than 3 × the TTL; past the first token's life, switches
+ * rendition (hls.js then needs the other media playlist). Returns what it measured.
+ */
+async function playEncryptedPastThreeTtls({ prefetch }) {
   const jobId = await jobIdOf(ENCRYPTED);
   const mintsBefore = site.mints;
   const browser = await openPage(site);
   try {
-    await browser.page.evaluate((args) => window.playWithSdk(args), { baseUrl: api.base, jobId, videoId: ENCRYPTED });
-    // Past the first token's life, switch rendition: hls.js loads the other media playlist,
-    // which needs a token again — a lazy re-mint — while the key stays cached by its stable URI.
+    await browser.page.evaluate((args) => window.playWithSdk(args), { baseUrl: api.base, jobId, videoId: ENCRYPTED, prefetch });
     await browser.page.waitForFunction((limit) => document.getElementById('video').currentTime > limit, TTL + 2, {
       timeout: 60_000,
       polling: 250,
     });
     const switchedAt = browser.requests.length;
-    await browser.page.evaluate(() => {
+    const switchedFrom = await browser.page.evaluate(() => {
       const hls = window.hls;
-      const other = hls.levels.findIndex((_, i) => i !== hls.currentLevel);
-      hls.nextLevel = other;
+      const from = hls.currentLevel;
+      hls.nextLevel = hls.levels.findIndex((_, i) => i !== from);
+      return from;
     });
     await browser.page.waitForFunction((limit) => document.getElementById('video').currentTime > limit, 3 * TTL + 1, {
       timeout: 100_000,
@@ -60,6 +63,7 @@ test('the encrypted demo plays past 3 × the token TTL without a reload, on lazi
     assert.equal(browser.navigations(), 1, 'no page reload');
     const masterLoads = browser.requests.filter((r) => r.url.endsWith('/master.m3u8'));
     assert.equal(masterLoads.length, 1, 'no manifest reload');
+    assert.ok(log.levelsSwitched.some((level) => level !== switchedFrom), `switched rendition: ${log.levelsSwitched}`);
     assert.deepEqual(
       log.hlsErrors.filter((e) => e.code === 401 || e.code === 403),
       [],
@@ -67,29 +71,53 @@ test('the encrypted demo plays past 3 × the token TTL without a reload, on lazi
     );
     assert.deepEqual(log.hlsErrors.filter((e) => e.fatal), [], 'no fatal hls.js error');
     const keyRequests = browser.requests.filter((r) => r.url.includes('/key/'));
-    assert.ok(keyRequests.length >= 1, 'the key was fetched');
+    assert.equal(keyRequests.length, 1, 'the key was fetched once (held in memory, or cached by hls.js by its stable URI)');
     for (const request of keyRequests) {
       assert.match(new URL(request.url).pathname, new RegExp(`^/v1/video/playback/key/[^/]+/${jobId}$`));
     }
     assert.ok(!browser.requests.some((r) => r.url.includes(`/video/key/${jobId}`) && !r.url.includes('/playback/')), 'cookie key route never used');
-    const mints = site.mints - mintsBefore;
-    const laterPlaylists = browser.requests.slice(switchedAt).filter((r) => r.url.endsWith('/index.m3u8'));
-    assert.ok(laterPlaylists.length >= 1, 'the switch loaded a media playlist');
-    assert.ok(laterPlaylists.every((r) => r.status === 200));
-    assert.equal(mints, 2, `mints spent: ${mints} (one at start, one lazy refresh for the switch)`);
-    assert.equal(keyRequests.length, 1, 'the key was fetched once: hls.js cached it by the stable URI');
-    Object.assign(figures, {
-      encryptedPlayedSeconds: Math.round(position * 10) / 10,
-      encryptedMints: mints,
-      encryptedKeyRequests: keyRequests.length,
-      encryptedPlaylistLoads: browser.requests.filter((r) => r.url.includes('.m3u8')).length,
-      encryptedFirstFrameMs: Math.round(log.firstFrameMs),
-      wasmInitMs: Math.round(log.initMs),
-      healedRefusals: browser.requests.filter((r) => r.status === 401).length,
-    });
+    assert.equal(browser.requests.filter((r) => r.status === 401).length, 0, 'no request was refused');
+    const playlists = browser.requests.filter((r) => r.url.endsWith('/index.m3u8'));
+    const tokens = new Set(
+      [...playlists, ...keyRequests, ...masterLoads].map((r) => new URL(r.url).pathname.split('/')[5]),
+    );
+    return {
+      mints: site.mints - mintsBefore,
+      position,
+      log,
+      keyRequests,
+      playlists,
+      laterPlaylists: browser.requests.slice(switchedAt).filter((r) => r.url.endsWith('/index.m3u8')),
+      tokens,
+      m3u8Loads: browser.requests.filter((r) => r.url.includes('.m3u8')).length,
+    };
   } finally {
     await browser.close();
   }
+}
+
+test('prefetch (default): the encrypted demo plays past 3 × the TTL on one token, rendition switch included', { timeout: 120_000 }, async () => {
+  const run = await playEncryptedPastThreeTtls({ prefetch: true });
+  assert.equal(run.playlists.length, 2, 'each media playlist was fetched once, right after the master');
+  assert.deepEqual(run.laterPlaylists, [], 'the switch was answered from memory');
+  assert.equal(run.tokens.size, 1, 'master, playlists and key all carried the same token');
+  assert.equal(run.mints, 1, `mints spent: ${run.mints}`);
+  Object.assign(figures, {
+    encryptedPlayedSeconds: Math.round(run.position * 10) / 10,
+    encryptedMints: run.mints,
+    encryptedKeyRequests: run.keyRequests.length,
+    encryptedPlaylistLoads: run.m3u8Loads,
+    encryptedFirstFrameMs: Math.round(run.log.firstFrameMs),
+    wasmInitMs: Math.round(run.log.initMs),
+  });
+});
+
+test('prefetch off: the switch past the first token’s life loads the other playlist with a lazily re-minted token', { timeout: 120_000 }, async () => {
+  const run = await playEncryptedPastThreeTtls({ prefetch: false });
+  assert.ok(run.laterPlaylists.length >= 1, 'the switch loaded a media playlist');
+  assert.ok(run.laterPlaylists.every((r) => r.status === 200));
+  assert.equal(run.mints, 2, `mints spent: ${run.mints} (one at start, one lazy refresh for the switch)`);
+  figures.encryptedMintsWithoutPrefetch = run.mints;
 });
 
 test('a token expired on arrival is healed: one re-mint, one retry, hls.js never sees the 401', { timeout: 60_000 }, async () => {

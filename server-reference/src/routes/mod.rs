@@ -46,6 +46,7 @@ pub(crate) fn build(state: AppState) -> Router {
         .route("/video/key/{job_id}", get(playback::session_key))
         .route("/cdn/{job_id}/{rendition}/{chunk}", get(playback::segment))
         .route("/player/{video_id}", get(player::page_for))
+        .route("/player-assets/{*path}", get(player::asset))
         .route("/v1/keys", post(keys::create).get(keys::list))
         .route("/v1/keys/{id}", delete(keys::revoke));
     if state.inner.dev {

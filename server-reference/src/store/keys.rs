@@ -80,6 +80,18 @@ impl Store {
             .optional()?)
     }
 
+    /// A key by its id (the `kid` of the playback tokens it minted).
+    pub(crate) fn key_by_id(&self, id: &str) -> StoreResult<Option<KeyRow>> {
+        Ok(self
+            .conn()?
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM api_keys WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?)
+    }
+
     /// Every key of a user, revoked ones included, oldest first.
     pub(crate) fn keys_of(&self, user_id: &str) -> StoreResult<Vec<KeyRow>> {
         let conn = self.conn()?;

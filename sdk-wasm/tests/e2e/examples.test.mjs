@@ -1,0 +1,89 @@
+// The browser examples, run against server-reference in Chromium: the Rust backend
+// (examples/src/bin/player-backend.rs) with its own page and with the plain HTML page
+// (examples/browser/index.html). Both play the encrypted demo on tokens from the backend, and
+// no request from the page carries the API key. Needs ANSDEV_SERVER_BIN and
+// ANSDEV_PLAYER_BACKEND_BIN (scripts/test-wasm.sh).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+import { openUrl, startServer } from './harness.mjs';
+
+const TTL = 10;
+const PACKAGE = fileURLToPath(new URL('../../', import.meta.url));
+
+let api;
+let backend;
+
+/** Starts the player-backend example against `api`; resolves once it printed its URL. */
+async function startBackend(api) {
+  const bin = process.env.ANSDEV_PLAYER_BACKEND_BIN;
+  if (!bin) throw new Error('set ANSDEV_PLAYER_BACKEND_BIN to the player-backend example binary');
+  const child = spawn(bin, [], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      ANSDEV_BASE_URL: api.base,
+      ANSDEV_API_KEY: api.apiKey,
+      ANSDEV_BACKEND_ADDR: '127.0.0.1:0',
+      ANSDEV_PLAYER_ASSETS: PACKAGE,
+    },
+  });
+  const output = [];
+  const base = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`player-backend exited with ${code}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output.push(line);
+      const listening = /^listening on (http:\/\/\S+)$/.exec(line);
+      if (listening) resolve(listening[1]);
+    });
+  });
+  return { base, output, stop: () => child.kill('SIGTERM') };
+}
+
+before(async () => {
+  api = await startServer(['--dev', '--token-ttl-seconds', String(TTL)]);
+  backend = await startBackend(api);
+});
+
+after(() => {
+  backend?.stop();
+  api?.stop();
+});
+
+async function playsWithoutTheKey(path) {
+  const browser = await openUrl(backend.base + path);
+  try {
+    const { page } = browser;
+    // Past one token's life: the backend's token endpoint keeps the page supplied.
+    await page.waitForFunction((limit) => document.getElementById('video').currentTime > limit, TTL + 2, {
+      timeout: 60_000,
+      polling: 250,
+    });
+    assert.equal(await page.evaluate(() => document.getElementById('error').textContent), 'none');
+    const tokenRequests = browser.requests.filter((r) => r.url.startsWith(`${backend.base}/playback-token/`));
+    assert.ok(tokenRequests.length >= 1, 'tokens came from the backend');
+    assert.ok(tokenRequests.every((r) => r.status === 200));
+    assert.ok(browser.requests.some((r) => r.url.includes('/v1/video/playback/key/') && r.status === 200), 'the key was fetched');
+    assert.ok(browser.requests.length > 5);
+    for (const request of browser.requests) {
+      assert.equal(request.headers['x-ansdev-key'], undefined, `x-ansdev-key sent to ${new URL(request.url).pathname}`);
+      assert.ok(!request.url.includes(api.apiKey));
+    }
+    assert.ok(!(await page.content()).includes(api.apiKey.slice(8)), 'the key is not in the page');
+    assert.deepEqual(browser.errors, []);
+    assert.ok(!backend.output.join('\n').includes(api.apiKey.slice(8)), 'the backend never printed the key');
+  } finally {
+    await browser.close();
+  }
+}
+
+test('player-backend example: its page plays the encrypted demo on tokens from the Rust token endpoint, no key in the browser', { timeout: 90_000 }, async () => {
+  await playsWithoutTheKey('/');
+});
+
+test('plain HTML example (examples/browser/index.html): plays the encrypted demo with the npm package in token-provider mode', { timeout: 90_000 }, async () => {
+  await playsWithoutTheKey('/browser/');
+});
