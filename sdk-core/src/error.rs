@@ -23,7 +23,7 @@ pub enum Error {
     #[error("transport error: {0}")]
     Transport(#[from] TransportError),
     /// No complete response arrived in time.
-    #[error("timed out after {} ms", .after.as_millis())]
+    #[error("timed out after {} ms", Millis(.after.to_owned()))]
     Timeout {
         /// How long the caller waited.
         after: Duration,
@@ -108,6 +108,21 @@ impl Error {
             Error::Api(e) => e.rate_limit.as_ref(),
             Error::QuotaExhausted(e) => e.rate_limit.as_ref(),
             _ => None,
+        }
+    }
+}
+
+/// A duration as `Duration::as_millis` writes it, without 128-bit integer formatting (a
+/// kilobyte of the browser wasm): the whole seconds, then the milliseconds as three digits.
+struct Millis(Duration);
+
+impl fmt::Display for Millis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (secs, millis) = (self.0.as_secs(), self.0.subsec_millis());
+        if secs == 0 {
+            write!(f, "{millis}")
+        } else {
+            write!(f, "{secs}{millis:03}")
         }
     }
 }
@@ -340,6 +355,26 @@ impl QuotaExhausted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn millis_are_written_as_as_millis_would() {
+        for duration in [
+            Duration::ZERO,
+            Duration::from_nanos(999_999),
+            Duration::from_millis(7),
+            Duration::from_millis(999),
+            Duration::from_millis(1_000),
+            Duration::from_millis(10_050),
+            Duration::new(86_400, 123_456_789),
+            Duration::new(u64::MAX / 1_000 + 1, 5_000_000),
+            Duration::MAX,
+        ] {
+            assert_eq!(
+                Millis(duration).to_string(),
+                duration.as_millis().to_string()
+            );
+        }
+    }
 
     #[test]
     fn phases_have_codes_and_retryability() {

@@ -49,7 +49,9 @@ pub enum HlsError {
     },
     /// An `#EXT-X-KEY` uses a method this SDK cannot decrypt (only `AES-128` and `NONE` are
     /// supported; `SAMPLE-AES` is not).
-    #[error("unsupported key method {method:?} at {at}")]
+    // Quoted by hand rather than with `{:?}` (whose escaping code is sizeable in the browser
+    // wasm): `short` keeps only name characters, which `{:?}` would not escape either.
+    #[error("unsupported key method \"{method}\" at {at}")]
     UnsupportedKeyMethod {
         /// The method as written, or `(not shown)` when it does not look like a method name.
         method: String,
@@ -57,7 +59,7 @@ pub enum HlsError {
         at: Location,
     },
     /// An `#EXT-X-KEY` uses a `KEYFORMAT` other than `identity`.
-    #[error("unsupported key format {format:?} at {at}")]
+    #[error("unsupported key format \"{format}\" at {at}")]
     UnsupportedKeyFormat {
         /// The key format as written, or `(not shown)` when it does not look like a name.
         format: String,

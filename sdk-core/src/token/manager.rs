@@ -1,7 +1,7 @@
 //! The manager itself: commands from the application, inputs from the front end, and the
 //! `poll_*` outputs the front end drains.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::clock::Instant;
 use crate::error::{Error, TransportError, TransportErrorKind};
@@ -10,7 +10,8 @@ use crate::model::{MintedToken, VideoId};
 use super::backoff::Jitter;
 use super::config::TokenConfig;
 use super::outcome::QuotaBlock;
-use super::slot::{Mint, Slot};
+use super::slot::Mint;
+use super::slots::Slots;
 use super::types::{MintRequest, RequestId, TokenEvent, TokenLookup};
 
 /// Hands out playback tokens per video, minting lazily and at most once at a time per video.
@@ -24,7 +25,7 @@ use super::types::{MintRequest, RequestId, TokenEvent, TokenLookup};
 #[derive(Debug)]
 pub struct TokenManager {
     pub(super) config: TokenConfig,
-    pub(super) slots: BTreeMap<VideoId, Slot>,
+    pub(super) slots: Slots,
     /// Videos whose mint is queued, oldest first. Entries are checked against the slot when
     /// popped, so a video whose mint was dequeued otherwise is simply skipped.
     pub(super) transmit: VecDeque<VideoId>,
@@ -43,7 +44,7 @@ impl TokenManager {
     pub fn new(config: TokenConfig, jitter_seed: u64) -> Self {
         Self {
             config,
-            slots: BTreeMap::new(),
+            slots: Slots::default(),
             transmit: VecDeque::new(),
             events: VecDeque::new(),
             jitter: Jitter::new(jitter_seed),
@@ -66,7 +67,7 @@ impl TokenManager {
     pub fn request_token(&mut self, video: &VideoId, now: Instant) -> TokenLookup {
         self.lift_quota_block(now);
         let blocked = self.quota_block.as_ref().map(|block| block.error_at(now));
-        let slot = self.slots.entry(video.clone()).or_default();
+        let slot = self.slots.get_or_default(video);
         if let Some(token) = slot.fresh(now) {
             return TokenLookup::Ready(token);
         }
@@ -163,7 +164,7 @@ impl TokenManager {
 
         let blocked = self.quota_block.is_some();
         let keep_warm = self.config.keep_warm;
-        for (video, slot) in &mut self.slots {
+        for (video, slot) in self.slots.iter_mut() {
             let start = match slot.mint {
                 Mint::Backoff { until } if until <= now => {
                     let wanted = slot.wants_mint(keep_warm) && !blocked;
@@ -218,7 +219,7 @@ impl TokenManager {
         self.lift_quota_block(now);
         let blocked = self.quota_block.is_some();
         let keep_warm = self.config.keep_warm;
-        let slot = self.slots.entry(video.clone()).or_default();
+        let slot = self.slots.get_or_default(video);
         slot.active = active;
         if active {
             slot.warm_suspended = false;
@@ -240,7 +241,7 @@ impl TokenManager {
     /// Takes in a token obtained elsewhere (e.g. from a player URL) as the video's current token.
     /// A mint under way for the video is cancelled; waiting callers receive this token.
     pub fn insert_token(&mut self, video: &VideoId, minted: MintedToken, now: Instant) {
-        let slot = self.slots.entry(video.clone()).or_default();
+        let slot = self.slots.get_or_default(video);
         if let Some(id) = slot.in_flight_id() {
             self.events.push_back(TokenEvent::Cancel { id });
         }

@@ -64,6 +64,7 @@ mod manager;
 mod outcome;
 mod rejection;
 mod slot;
+mod slots;
 mod types;
 
 pub use config::TokenConfig;

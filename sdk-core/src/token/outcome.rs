@@ -28,7 +28,7 @@ impl QuotaBlock {
 impl TokenManager {
     /// Makes `minted` the video's current token and resolves waiting callers.
     pub(super) fn take_in(&mut self, video: &VideoId, minted: MintedToken, now: Instant) {
-        self.slots.entry(video.clone()).or_default();
+        self.slots.get_or_default(video);
         if minted.expires_in.is_zero() {
             // A token that is stale on arrival would leave callers waiting forever.
             let kind = DecodeErrorKind::Field {
@@ -142,7 +142,7 @@ impl TokenManager {
                 retry_in: None,
             });
         }
-        for (other, slot) in &mut self.slots {
+        for (other, slot) in self.slots.iter_mut() {
             // Mints already sent for other videos are answered as usual; queued ones and retries
             // are dropped (keep-warm picks up again after the pause).
             if matches!(slot.mint, Mint::Queued | Mint::Backoff { .. }) {
