@@ -96,7 +96,7 @@ macro_rules! id_traits {
         }
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.pad(&self.0)
             }
         }
         impl std::str::FromStr for $name {

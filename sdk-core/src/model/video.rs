@@ -205,6 +205,15 @@ mod tests {
     }
 
     #[test]
+    fn ids_and_statuses_honour_width_in_tables() {
+        let id = VideoId::new("vid_1").unwrap();
+        assert_eq!(
+            format!("[{id:<8}|{:>11}]", VideoStatus::Completed),
+            "[vid_1   |  COMPLETED]"
+        );
+    }
+
+    #[test]
     fn next_offset_walks_pages() {
         let page = VideoPage {
             items: vec![],
