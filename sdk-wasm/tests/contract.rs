@@ -4,13 +4,15 @@
 #![cfg(all(target_family = "wasm", feature = "client"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Uint8Array};
 use sdk_wasm::{AnsdevClient, AnsdevPlayer};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
+
+mod support;
+use support::{get, obj, settle};
 
 const ENCRYPTED: &str = "vid_demo_encrypted";
 
@@ -25,22 +27,6 @@ fn server() -> (&'static str, &'static str) {
              (it sets ANSDEV_TEST_SERVER and ANSDEV_TEST_API_KEY)"
         ),
     }
-}
-
-fn obj(entries: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in entries {
-        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
-    }
-    o.into()
-}
-
-fn get(value: &JsValue, name: &str) -> JsValue {
-    Reflect::get(value, &JsValue::from_str(name)).unwrap()
-}
-
-async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
 }
 
 /// The global `fetch(url, init)`: `(status, body bytes)`.
