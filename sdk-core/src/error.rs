@@ -77,7 +77,8 @@ impl Error {
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(_) | Error::Timeout { .. } => true,
+            Error::Transport(t) => t.kind.is_retryable(),
+            Error::Timeout { .. } => true,
             Error::Api(e) => {
                 e.code.is_retryable() || (e.status.is_server_error() && e.code.info().is_none())
             }
@@ -92,6 +93,7 @@ impl Error {
     #[must_use]
     pub fn remedy(&self) -> Option<Remedy> {
         match self {
+            Error::Transport(t) if !t.kind.is_retryable() => Some(Remedy::ReportBug),
             Error::Transport(_) | Error::Timeout { .. } => Some(Remedy::RetryLater),
             Error::Build(_) => Some(Remedy::FixRequest),
             Error::Decode(_) if self.is_retryable() => Some(Remedy::RetryLater),
@@ -178,8 +180,24 @@ pub enum TransportErrorKind {
     ConnectionReset,
     /// The request was cancelled.
     Cancelled,
+    /// The server answered with a redirect that the SDK refused to follow: a redirect to another
+    /// origin would carry the API key (a header) or the playback token (in the path) to a host
+    /// the app never configured. Not retryable: asking again gets the same answer.
+    RedirectRefused,
+    /// The response body was larger than the configured cap; reading stopped there. Not
+    /// retryable: a hostile or broken server would answer the same way again.
+    BodyTooLarge,
     /// Anything else.
     Other,
+}
+
+impl TransportErrorKind {
+    /// Whether another attempt can succeed: a refused redirect or an oversized body would be
+    /// answered the same way again.
+    #[must_use]
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, Self::RedirectRefused | Self::BodyTooLarge)
+    }
 }
 
 /// The front end could not move the bytes. Built by the front ends from their HTTP client's
@@ -414,5 +432,22 @@ mod tests {
             .with_source(io);
         assert!(err.inner().is_some());
         assert_eq!(err.to_string(), "ConnectionReset: connection reset");
+    }
+
+    #[test]
+    fn refused_redirects_and_oversized_bodies_are_final() {
+        for kind in [
+            TransportErrorKind::RedirectRefused,
+            TransportErrorKind::BodyTooLarge,
+        ] {
+            let err = Error::Transport(TransportError::new(kind, "refused"));
+            assert!(!err.is_retryable(), "{kind:?} must not be retried");
+            assert_eq!(err.remedy(), Some(Remedy::ReportBug));
+        }
+        let reset = Error::Transport(TransportError::new(
+            TransportErrorKind::ConnectionReset,
+            "reset",
+        ));
+        assert!(reset.is_retryable());
     }
 }

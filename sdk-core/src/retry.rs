@@ -195,6 +195,19 @@ mod tests {
     }
 
     #[test]
+    fn redirect_to_another_host_is_never_retried() {
+        let p = RetryPolicy::default();
+        for kind in [
+            TransportErrorKind::RedirectRefused,
+            TransportErrorKind::BodyTooLarge,
+        ] {
+            let e = Error::Transport(TransportError::new(kind, "x"));
+            assert_eq!(p.decide(Route::GetVideo, 1, &e, 0.5), RetryDecision::GiveUp);
+            assert_eq!(p.decide(Route::Mint, 1, &e, 0.5), RetryDecision::GiveUp);
+        }
+    }
+
+    #[test]
     fn a_quota_mint_waits_for_its_reset_only_when_it_is_near() {
         let p = RetryPolicy::default();
         assert_eq!(
