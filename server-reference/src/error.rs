@@ -99,6 +99,17 @@ impl KeysError {
     pub(crate) const CONFLICT: Self = Self(StatusCode::CONFLICT);
     pub(crate) const VALIDATION: Self = Self(StatusCode::UNPROCESSABLE_ENTITY);
     pub(crate) const SERVER: Self = Self(StatusCode::INTERNAL_SERVER_ERROR);
+
+    /// The answer to a request the framework refused (a body over the limit, a path that is not
+    /// UTF-8, …): a 4xx the genericized envelope has no code for is a validation error, so the
+    /// answer stays one the contract names.
+    pub(crate) fn for_rejection(status: StatusCode) -> Self {
+        match status.as_u16() {
+            401 | 403 | 404 | 409 | 429 => Self(status),
+            500..=599 => Self::SERVER,
+            _ => Self::VALIDATION,
+        }
+    }
 }
 
 impl IntoResponse for KeysError {
@@ -117,6 +128,56 @@ impl From<crate::store::StoreError> for KeysError {
     fn from(err: crate::store::StoreError) -> Self {
         tracing::error!(error = %err, "store failure");
         Self::SERVER
+    }
+}
+
+impl ApiError {
+    /// The Ansdev answer to a request the framework refused: the catalog's code for 404 and
+    /// 405, `INTERNAL_ERROR` for a 5xx, and `INVALID_REQUEST` for every other refusal (a path
+    /// segment that is not UTF-8, a body over the limit).
+    pub(crate) fn for_rejection(status: StatusCode) -> Self {
+        Self::new(match status.as_u16() {
+            404 => ErrorCode::NotFound,
+            405 => ErrorCode::MethodNotAllowed,
+            500..=599 => ErrorCode::InternalError,
+            _ => ErrorCode::InvalidRequest,
+        })
+    }
+}
+
+/// A refused `--dev` request: 422 `VALIDATION_ERROR` in the Intelligence shape, plus the
+/// `field` to fix, and a message that names it and its bounds. The dev routes are test
+/// tooling, so unlike `/v1/keys` they say what is wrong; their bodies hold no secret to echo.
+#[derive(Debug, Clone)]
+pub(crate) struct DevError {
+    field: &'static str,
+    message: String,
+}
+
+impl DevError {
+    pub(crate) fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The field the request must fix.
+    #[cfg(test)]
+    pub(crate) fn field(&self) -> &'static str {
+        self.field
+    }
+}
+
+impl IntoResponse for DevError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {
+            "code": ErrorCode::ValidationError.as_str(),
+            "message": self.message,
+            "field": self.field,
+        }})
+        .to_string();
+        (StatusCode::UNPROCESSABLE_ENTITY, json_headers(), body).into_response()
     }
 }
 

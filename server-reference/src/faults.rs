@@ -1,6 +1,7 @@
 //! Fault injection for tests (`POST /dev/faults`, `--dev` only): the next `count` requests of a
 //! route get a chosen status, a delay, a malformed or empty body, or a reset connection.
 
+use std::ops::RangeInclusive;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -11,13 +12,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sdk_core::{CodeFamily, ErrorCode};
 use serde::Deserialize;
+use serde_json::Number;
 
-use crate::error::ansdev_body;
+use crate::error::{DevError, ansdev_body};
 use crate::state::AppState;
 
 /// What a faulty response carries.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum FaultBody {
     /// A well-formed Ansdev error envelope for the status.
     #[default]
@@ -28,45 +29,143 @@ pub(crate) enum FaultBody {
     Empty,
 }
 
-/// One `POST /dev/faults` request.
-#[derive(Debug, Clone, Deserialize)]
+impl FaultBody {
+    fn from_wire(raw: &str) -> Option<Self> {
+        match raw {
+            "envelope" => Some(Self::Envelope),
+            "malformed" => Some(Self::Malformed),
+            "empty" => Some(Self::Empty),
+            _ => None,
+        }
+    }
+}
+
+/// The statuses a fault may answer with. 1xx are interim answers (a bare 101 would switch the
+/// connection's protocol) and nothing above 599 is an HTTP status.
+const STATUSES: RangeInclusive<u64> = 200..=599;
+/// The most requests one rule may hit: far more than any test sends, and never zero (a rule
+/// that can never be used up would stay armed forever).
+const COUNTS: RangeInclusive<u64> = 1..=10_000;
+/// The longest delay: a minute outlasts every client timeout under test; longer only ties up
+/// a connection.
+const MAX_DELAY_MS: u64 = 60_000;
+/// How many rules may be armed at once: a test arms a handful, and the list is scanned on
+/// every request.
+pub(crate) const MAX_RULES: usize = 64;
+
+/// One `POST /dev/faults` body as sent; [`FaultRule::try_from`] checks every field. Numbers
+/// are kept as JSON numbers so an out-of-range one is named, not a parse failure.
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct FaultRequest {
+    route: String,
+    #[serde(default)]
+    status: Option<Number>,
+    #[serde(default)]
+    count: Option<Number>,
+    #[serde(default)]
+    delay_ms: Option<Number>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    reset_connection: bool,
+}
+
+/// An armed fault. Built only from a checked [`FaultRequest`], so every rule has a status
+/// from 200 to 599, a count from 1, and a bounded delay.
+#[derive(Debug, Clone)]
 pub(crate) struct FaultRule {
-    /// `mint|key|manifest|segment|list|get|any`.
-    pub(crate) route: String,
-    #[serde(default = "default_status")]
-    pub(crate) status: u16,
-    #[serde(default = "default_count")]
-    pub(crate) count: u32,
-    #[serde(default)]
-    pub(crate) delay_ms: u64,
-    #[serde(default)]
-    pub(crate) body: FaultBody,
-    #[serde(default)]
-    pub(crate) reset_connection: bool,
+    route: &'static str,
+    status: StatusCode,
+    /// Uses left; a rule is removed when it reaches zero.
+    count: u64,
+    delay: Duration,
+    body: FaultBody,
+    reset_connection: bool,
 }
 
-fn default_status() -> u16 {
-    503
+/// A number field within `range`, or the named refusal.
+fn number_in(
+    field: &'static str,
+    value: Option<&Number>,
+    default: u64,
+    range: RangeInclusive<u64>,
+) -> Result<u64, DevError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    value.as_u64().filter(|n| range.contains(n)).ok_or_else(|| {
+        DevError::new(
+            field,
+            format!(
+                "{field} must be an integer from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        )
+    })
 }
 
-fn default_count() -> u32 {
-    1
+impl TryFrom<FaultRequest> for FaultRule {
+    type Error = DevError;
+
+    fn try_from(request: FaultRequest) -> Result<Self, DevError> {
+        let route = ROUTES
+            .iter()
+            .find(|r| **r == request.route)
+            .ok_or_else(|| {
+                DevError::new(
+                    "route",
+                    format!("route must be one of {}", ROUTES.join(", ")),
+                )
+            })?;
+        let status = number_in("status", request.status.as_ref(), 503, STATUSES)?;
+        let status = u16::try_from(status)
+            .ok()
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .ok_or_else(|| DevError::new("status", "status must be an integer from 200 to 599"))?;
+        let count = number_in("count", request.count.as_ref(), 1, COUNTS)?;
+        let delay_ms = number_in("delayMs", request.delay_ms.as_ref(), 0, 0..=MAX_DELAY_MS)?;
+        let body = match request.body.as_deref() {
+            None => FaultBody::Envelope,
+            Some(raw) => FaultBody::from_wire(raw).ok_or_else(|| {
+                DevError::new("body", "body must be one of envelope, malformed, empty")
+            })?,
+        };
+        Ok(Self {
+            route,
+            status,
+            count,
+            delay: Duration::from_millis(delay_ms),
+            body,
+            reset_connection: request.reset_connection,
+        })
+    }
 }
 
 pub(crate) const ROUTES: &[&str] = &["mint", "key", "manifest", "segment", "list", "get", "any"];
 
-/// Armed faults, consumed in order.
+/// Armed faults, consumed in order; at most [`MAX_RULES`] at a time.
 #[derive(Debug, Default)]
 pub(crate) struct FaultSet {
     rules: Mutex<Vec<FaultRule>>,
 }
 
 impl FaultSet {
-    pub(crate) fn arm(&self, rule: FaultRule) {
-        if let Ok(mut rules) = self.rules.lock() {
-            rules.push(rule);
+    /// Arms a rule, unless [`MAX_RULES`] are already armed.
+    pub(crate) fn arm(&self, rule: FaultRule) -> Result<(), DevError> {
+        let mut rules = self
+            .rules
+            .lock()
+            .map_err(|_| DevError::new("faults", "the fault list is unavailable"))?;
+        if rules.len() >= MAX_RULES {
+            return Err(DevError::new(
+                "faults",
+                format!("{MAX_RULES} faults are armed already: let some be used up first"),
+            ));
         }
+        rules.push(rule);
+        Ok(())
     }
 
     /// Takes one use of the first rule matching `route`.
@@ -74,9 +173,9 @@ impl FaultSet {
         let mut rules = self.rules.lock().ok()?;
         let index = rules
             .iter()
-            .position(|r| r.count > 0 && (r.route == route || r.route == "any"))?;
+            .position(|r| r.route == route || r.route == "any")?;
         let rule = rules.get_mut(index)?;
-        rule.count -= 1;
+        rule.count = rule.count.saturating_sub(1);
         let taken = rule.clone();
         if rule.count == 0 {
             rules.remove(index);
@@ -117,10 +216,10 @@ pub(crate) async fn middleware(
     let Some(fault) = fault else {
         return next.run(request).await;
     };
-    if fault.delay_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    if !fault.delay.is_zero() {
+        tokio::time::sleep(fault.delay).await;
     }
-    let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let status = fault.status;
     if fault.reset_connection {
         // A body that fails makes hyper abort the connection mid-response.
         let failing = futures_util::stream::once(async {
@@ -181,20 +280,61 @@ mod tests {
         assert_eq!(route_of(&Method::POST, "/dev/clock"), None);
     }
 
+    fn rule(body: serde_json::Value) -> Result<FaultRule, DevError> {
+        FaultRule::try_from(serde_json::from_value::<FaultRequest>(body).unwrap())
+    }
+
     #[test]
     fn counts_are_consumed() {
         let set = FaultSet::default();
-        set.arm(FaultRule {
-            route: "mint".into(),
-            status: 503,
-            count: 2,
-            delay_ms: 0,
-            body: FaultBody::Envelope,
-            reset_connection: false,
-        });
+        set.arm(rule(serde_json::json!({"route": "mint", "count": 2})).unwrap())
+            .unwrap();
         assert!(set.take("get").is_none());
         assert!(set.take("mint").is_some());
         assert!(set.take("mint").is_some());
         assert!(set.take("mint").is_none());
+    }
+
+    #[test]
+    fn c11_out_of_range_fields_are_named() {
+        use serde_json::json;
+        for (body, field) in [
+            (json!({"route": "mint", "status": 101}), "status"),
+            (json!({"route": "mint", "status": 199}), "status"),
+            (json!({"route": "mint", "status": 600}), "status"),
+            (json!({"route": "mint", "status": 70_000}), "status"),
+            (json!({"route": "mint", "status": -1}), "status"),
+            (json!({"route": "mint", "status": 503.5}), "status"),
+            (json!({"route": "mint", "count": 0}), "count"),
+            (json!({"route": "mint", "count": 10_001}), "count"),
+            (json!({"route": "mint", "delayMs": 60_001}), "delayMs"),
+            (json!({"route": "mint", "delayMs": u64::MAX}), "delayMs"),
+            (json!({"route": "mint", "body": "html"}), "body"),
+            (json!({"route": "everything"}), "route"),
+        ] {
+            assert_eq!(rule(body.clone()).unwrap_err().field(), field, "{body}");
+        }
+        let ok = rule(json!({"route": "any", "status": 599, "count": 10_000, "delayMs": 60_000}))
+            .unwrap();
+        assert_eq!(ok.status, StatusCode::from_u16(599).unwrap());
+        assert!(rule(json!({"route": "any", "status": 200})).is_ok());
+    }
+
+    #[test]
+    fn c11_the_rule_list_is_bounded() {
+        let set = FaultSet::default();
+        for _ in 0..MAX_RULES {
+            set.arm(rule(serde_json::json!({"route": "segment"})).unwrap())
+                .unwrap();
+        }
+        let refused = set
+            .arm(rule(serde_json::json!({"route": "segment"})).unwrap())
+            .unwrap_err();
+        assert_eq!(refused.field(), "faults");
+        assert!(set.take("segment").is_some());
+        assert!(
+            set.arm(rule(serde_json::json!({"route": "segment"})).unwrap())
+                .is_ok()
+        );
     }
 }

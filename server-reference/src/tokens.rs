@@ -10,6 +10,11 @@ use crate::state::AppState;
 const ISSUER: &str = "ansdev";
 const AUDIENCE: &str = "playback";
 
+/// The longest life this server signs a playback token for: 7 days. The documented TTL is 5
+/// minutes and only `--dev` changes it; a week outlasts any test, and `iat + TTL` stays far
+/// from any overflow whatever the flag says.
+pub(crate) const MAX_TTL_SECONDS: u64 = 7 * 86_400;
+
 /// The claims of a playback token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PlaybackClaims {
@@ -26,7 +31,13 @@ pub(crate) struct PlaybackClaims {
     pub(crate) jti: String,
 }
 
-/// Signs a token for a video; returns it and its TTL in seconds.
+/// The TTL tokens are signed with (and announced as `expiresIn`): the configured one, at least
+/// one second and at most [`MAX_TTL_SECONDS`].
+pub(crate) fn ttl_seconds(state: &AppState) -> u64 {
+    state.inner.token_ttl_seconds.clamp(1, MAX_TTL_SECONDS)
+}
+
+/// Signs a token for a video, valid for [`ttl_seconds`] from the server clock's now.
 pub(crate) fn mint(
     state: &AppState,
     key_id: &str,
@@ -34,7 +45,13 @@ pub(crate) fn mint(
     job_id: &str,
 ) -> Result<String, ApiError> {
     let now = state.clock().unix();
-    let ttl = i64::try_from(state.inner.token_ttl_seconds).unwrap_or(300);
+    let exp = i64::try_from(ttl_seconds(state))
+        .ok()
+        .and_then(|ttl| now.checked_add(ttl))
+        .ok_or_else(|| {
+            tracing::error!("token expiry out of range");
+            ApiError::internal()
+        })?;
     let claims = PlaybackClaims {
         iss: ISSUER.into(),
         aud: AUDIENCE.into(),
@@ -42,7 +59,7 @@ pub(crate) fn mint(
         vid: video_id.into(),
         kid: key_id.into(),
         iat: now,
-        exp: now + ttl,
+        exp,
         jti: uuid::Uuid::new_v4().to_string(),
     };
     jsonwebtoken::encode(
@@ -64,21 +81,36 @@ pub(crate) fn verify(
     token: &str,
     job_id: &str,
 ) -> Result<PlaybackClaims, ApiError> {
+    verify_with(state, token, |claims| claims.sub == job_id)
+}
+
+/// [`verify`] for a path that names the video by public id or job id (the hosted page). The
+/// decision needs no lookup, so a video that does not exist and someone else's video answer
+/// alike: invalid without a good token, mismatch with a token for another video.
+pub(crate) fn verify_for_video(
+    state: &AppState,
+    token: &str,
+    video_id: &str,
+) -> Result<PlaybackClaims, ApiError> {
+    verify_with(state, token, |claims| {
+        claims.sub == video_id || claims.vid == video_id
+    })
+}
+
+fn verify_with(
+    state: &AppState,
+    token: &str,
+    is_for_path: impl FnOnce(&PlaybackClaims) -> bool,
+) -> Result<PlaybackClaims, ApiError> {
     let data = decode_signed(state, token)
         .ok_or_else(|| ApiError::new(ErrorCode::PlaybackTokenInvalid))?;
     if data.claims.exp <= state.clock().unix() {
         return Err(ApiError::new(ErrorCode::PlaybackTokenExpired));
     }
-    if data.claims.sub != job_id {
+    if !is_for_path(&data.claims) {
         return Err(ApiError::new(ErrorCode::PlaybackTokenMismatch));
     }
     Ok(data.claims)
-}
-
-/// The id of the API key that minted a genuine token, expired or not (the player page shows
-/// that key's quota next to an expired token).
-pub(crate) fn key_id_of(state: &AppState, token: &str) -> Option<String> {
-    decode_signed(state, token).map(|data| data.claims.kid)
 }
 
 /// Signature, format, `alg` and audience checked; expiry and subject not.

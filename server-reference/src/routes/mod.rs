@@ -9,7 +9,7 @@ mod player;
 mod videos;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -20,8 +20,13 @@ use sdk_core::rate_limit::{HEADER_LIMIT, HEADER_REMAINING, HEADER_RESET};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, DevError, KeysError};
 use crate::state::AppState;
+
+/// The largest request body any route reads. The biggest legitimate one, a `POST /v1/keys`
+/// with a 64-character name, five scopes and an expiry, is under 1 KiB; 16 KiB leaves room
+/// for whitespace and never lets a body cost the server more than that.
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
 
 pub(crate) fn build(state: AppState) -> Router {
     let mut router = Router::new()
@@ -60,12 +65,15 @@ pub(crate) fn build(state: AppState) -> Router {
 
 /// The fallbacks and layers every route shares: CORS outermost (so every answer, errors
 /// included, carries its headers), then panics → `INTERNAL_ERROR`, the request log, the 411
-/// rule, and fault injection.
+/// rule, fault injection, and innermost the body limit and the envelope for framework
+/// rejections.
 fn with_layers(router: Router<AppState>, state: AppState) -> Router {
     let cors = cors(&state.inner.cors_origin);
     router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(envelope_rejections))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::faults::middleware,
@@ -141,6 +149,67 @@ async fn log_request(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// The envelope families of the routes, by path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    /// `/v1/keys…`: the genericized Intelligence envelope.
+    Keys,
+    /// `/dev/…`: Intelligence-shaped, naming the field.
+    Dev,
+    /// Everything else: the Ansdev envelope.
+    Ansdev,
+}
+
+impl Family {
+    fn of(path: &str) -> Self {
+        if path == "/v1/keys" || path.starts_with("/v1/keys/") {
+            Self::Keys
+        } else if path.starts_with("/dev/") {
+            Self::Dev
+        } else {
+            Self::Ansdev
+        }
+    }
+
+    fn rejection(self, status: StatusCode) -> Response {
+        match self {
+            Self::Keys => KeysError::for_rejection(status).into_response(),
+            Self::Dev => DevError::new("request", "the request could not be read").into_response(),
+            Self::Ansdev => ApiError::for_rejection(status).into_response(),
+        }
+    }
+}
+
+/// Whether `response` is one of the framework's own refusals: axum answers an extractor's
+/// rejection (a path segment that is not UTF-8, a body over [`MAX_BODY_BYTES`], …) in plain
+/// text, and no route of this server answers plain text itself.
+fn is_framework_rejection(response: &Response) -> bool {
+    let status = response.status();
+    (status.is_client_error() || status.is_server_error())
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/plain"))
+}
+
+/// Handlers map the rejections of the extractors they use to their own errors; this is the
+/// net under them, so that no answer leaves a route outside its envelope, whatever extractor a
+/// route gains later.
+async fn envelope_rejections(request: Request, next: Next) -> Response {
+    let family = Family::of(request.uri().path());
+    let response = next.run(request).await;
+    if !is_framework_rejection(&response) {
+        return response;
+    }
+    let status = response.status();
+    tracing::warn!(
+        status = status.as_u16(),
+        "framework rejection answered in the envelope"
+    );
+    family.rejection(status)
 }
 
 async fn not_found() -> ApiError {

@@ -184,6 +184,8 @@ pub(super) async fn session_key(
 }
 
 /// `GET /cdn/{jobId}/{rendition}/chunk_NNNN.ts` — public; ciphertext for encrypted videos.
+/// Like any CDN it knows objects, not videos: every miss (no such video, rendition or chunk)
+/// is the same `NOT_FOUND`, so the route cannot be used to learn which job ids exist.
 #[utoipa::path(get, path = "/cdn/{jobId}/{rendition}/{chunk}", tag = "playback",
     params(
         ("jobId" = String, Path, description = "Job id"),
@@ -192,7 +194,7 @@ pub(super) async fn session_key(
     ),
     responses(
         (status = 200, description = "MPEG-TS segment (AES-128 ciphertext for encrypted videos)", content_type = "video/mp2t"),
-        (status = 404, description = "VIDEO_NOT_FOUND, NOT_FOUND"),
+        (status = 404, description = "NOT_FOUND, for an unknown video, rendition or chunk alike"),
     ))]
 pub(super) async fn segment(
     State(state): State<AppState>,
@@ -200,10 +202,7 @@ pub(super) async fn segment(
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::new(ErrorCode::NotFound);
     let Path((job_id, rendition, chunk)) = path.map_err(|_| not_found())?;
-    let video = state
-        .store()
-        .video_by_job(&job_id)?
-        .ok_or_else(|| ApiError::new(ErrorCode::VideoNotFound))?;
+    let video = state.store().video_by_job(&job_id)?.ok_or_else(not_found)?;
     let index = video
         .renditions
         .iter()

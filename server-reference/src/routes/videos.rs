@@ -223,7 +223,7 @@ fn mint_for_key(
     Ok((
         Minted {
             token,
-            expires_in: state.inner.token_ttl_seconds,
+            expires_in: crate::tokens::ttl_seconds(state),
             player_url,
         },
         used,

@@ -92,34 +92,39 @@ impl Store {
             .optional()?)
     }
 
-    /// Every key of a user, revoked ones included, oldest first.
-    pub(crate) fn keys_of(&self, user_id: &str) -> StoreResult<Vec<KeyRow>> {
+    /// Every key of a user, revoked ones included, oldest first; at most `max` (the cap on a
+    /// user's keys keeps every listing within it).
+    pub(crate) fn keys_of(&self, user_id: &str, max: u32) -> StoreResult<Vec<KeyRow>> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM api_keys WHERE user_id = ?1 ORDER BY created_at, rowid"
+            "SELECT {COLUMNS} FROM api_keys WHERE user_id = ?1 ORDER BY created_at, rowid LIMIT ?2"
         ))?;
-        let rows = stmt.query_map([user_id], from_row)?;
+        let rows = stmt.query_map(rusqlite::params![user_id, max], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Creates a key unless the user already has `max_active` active keys; the count and the
-    /// insert happen in one transaction. `Ok(false)` means the limit was reached.
+    /// Creates a key unless the user is at a limit: `max_active` keys that are neither
+    /// revoked nor expired, or `max_total` keys in all (revoked and expired ones stay for
+    /// audit, so they count too). The counts and the insert happen in one transaction.
+    /// `Ok(false)` means a limit was reached.
     pub(crate) fn insert_key_within_limit(
         &self,
         row: &KeyRow,
         key_hash: &str,
         now: i64,
         max_active: u32,
+        max_total: u32,
     ) -> StoreResult<bool> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        let active: u32 = tx.query_row(
-            "SELECT COUNT(*) FROM api_keys WHERE user_id = ?1 AND revoked_at IS NULL
-               AND (expires_at IS NULL OR expires_at > ?2)",
+        let (total, active): (u32, u32) = tx.query_row(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE revoked_at IS NULL
+                                                AND (expires_at IS NULL OR expires_at > ?2))
+               FROM api_keys WHERE user_id = ?1",
             (&row.user_id, now),
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        if active >= max_active {
+        if active >= max_active || total >= max_total {
             return Ok(false);
         }
         insert(&tx, row, key_hash)?;
@@ -146,5 +151,45 @@ impl Store {
                 from_row,
             )
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u32) -> KeyRow {
+        KeyRow {
+            id: format!("k{n}"),
+            user_id: "u".into(),
+            name: "n".into(),
+            prefix: "ak_live_0000".into(),
+            scopes: vec!["video:read".into()],
+            daily_token_limit: 1,
+            created_at: 0,
+            expires_at: None,
+            revoked_at: None,
+        }
+    }
+
+    #[test]
+    fn c6_revoked_keys_count_against_the_total() {
+        let store = Store::open(None).unwrap();
+        store.ensure_user("u", 0).unwrap();
+        for n in 0..3 {
+            let inserted = store
+                .insert_key_within_limit(&key(n), &format!("h{n}"), 0, 2, 3)
+                .unwrap();
+            assert!(inserted, "{n}");
+            store.revoke_key("u", &format!("k{n}"), 0).unwrap();
+        }
+        // No key is active, yet the store is full for this user.
+        assert!(
+            !store
+                .insert_key_within_limit(&key(3), "h3", 0, 2, 3)
+                .unwrap()
+        );
+        assert_eq!(store.keys_of("u", 10).unwrap().len(), 3);
+        assert_eq!(store.keys_of("u", 2).unwrap().len(), 2);
     }
 }

@@ -2,8 +2,10 @@
 //! `GET /player-assets/…`: the Player SDK, hls.js and the page's own script and style.
 //!
 //! The page carries only the token from its URL (no key, no token provider of its own). The
-//! server checks the token when the page is requested, so a token that has already expired
-//! shows as `PLAYBACK_TOKEN_EXPIRED` on the page (CONTRACT §4). A valid token yields a page that
+//! server checks the token when the page is requested, before it looks the video up, so a
+//! token that has already expired shows as `PLAYBACK_TOKEN_EXPIRED` on the page (CONTRACT §4),
+//! and a video that does not exist answers exactly like someone else's. An error page shows
+//! the error code and nothing of the key that minted the token. A valid token yields a page that
 //! plays the video with the Player SDK and hls.js served from `--player-assets` (the workspace's
 //! `sdk-wasm` by default): its script hands the URL's token to the SDK, whose prefetch holds
 //! every media playlist and the key, so that one token plays the whole video. The page shows
@@ -17,10 +19,11 @@
 use std::collections::HashMap;
 use std::path::{Path as FsPath, PathBuf};
 
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sdk_core::{ErrorCode, VideoId};
+use sdk_core::ErrorCode;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -112,17 +115,15 @@ fn page(state: &AppState, status: StatusCode, title: &str, body: &str, script: b
     response
 }
 
-/// The token's state as the page shows it: life left, and the quota of the key that minted it.
+/// A valid token's state as the page shows it: seconds of life left, and the quota of the key
+/// that minted it.
 struct TokenState {
-    expires_in: Option<i64>,
+    expires_in: i64,
     quota: Option<(u32, u32, String)>,
 }
 
-fn status_panel(token: &TokenState, error: Option<&ErrorCode>, duration: Option<f64>) -> String {
-    let expires = match token.expires_in {
-        Some(left) => format!("{left} s"),
-        None => "expired".to_owned(),
-    };
+fn status_panel(token: &TokenState, duration: Option<f64>) -> String {
+    let expires = format!("{} s", token.expires_in);
     let quota = match &token.quota {
         Some((limit, remaining, prefix)) => format!(
             "{remaining} of {limit} mints left today (key {})",
@@ -134,14 +135,13 @@ fn status_panel(token: &TokenState, error: Option<&ErrorCode>, duration: Option<
         Some(d) => format!("0.0 s / {d:.1} s"),
         None => "0.0 s".to_owned(),
     };
-    let error = error.map_or_else(|| "none".to_owned(), |code| escape(code.as_str()));
     format!(
         "<dl class=\"status\" id=\"ansdev-status\">\n\
          <dt>Token expires in</dt><dd id=\"ansdev-expires-in\">{expires}</dd>\n\
          <dt>Token refreshes</dt><dd id=\"ansdev-refresh-count\">0</dd>\n\
          <dt>Quota remaining</dt><dd id=\"ansdev-quota\">{quota}</dd>\n\
          <dt>Position</dt><dd id=\"ansdev-position\">{position}</dd>\n\
-         <dt>Error</dt><dd><span id=\"ansdev-error\">{error}</span> \
+         <dt>Error</dt><dd><span id=\"ansdev-error\">none</span> \
          <span id=\"ansdev-error-message\"></span></dd>\n</dl>"
     )
 }
@@ -151,9 +151,17 @@ const FOOTER: &str = "<footer>This page holds only the playback token of its URL
      /v1/video/{videoId}/playback-token</code> with your API key) and open its \
      <code>playerUrl</code>.</footer>";
 
-fn error_page(state: &AppState, code: &ErrorCode, token: &TokenState) -> Response {
+/// A page that shows `code` and nothing else: no quota, no key prefix, no video detail (the
+/// token that led here is not trusted, or no longer is).
+fn error_page(state: &AppState, code: &ErrorCode) -> Response {
     let status = code.status().unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let message = code.info().map_or("", |i| i.message);
+    let token = if *code == ErrorCode::PlaybackTokenExpired {
+        "expired"
+    } else {
+        "not usable here"
+    };
+    let code = escape(code.as_str());
     page(
         state,
         status,
@@ -161,18 +169,16 @@ fn error_page(state: &AppState, code: &ErrorCode, token: &TokenState) -> Respons
         &format!(
             "<main id=\"ansdev-player\" class=\"has-error\" data-state=\"{code}\" \
              data-error=\"{code}\">\n<h1>Ansdev player</h1>\n\
-             <p class=\"error-box\"><code>{code}</code> {}</p>\n{}\n{FOOTER}\n</main>",
+             <p class=\"error-box\"><code>{code}</code> {}</p>\n\
+             <dl class=\"status\" id=\"ansdev-status\">\n\
+             <dt>Token</dt><dd id=\"ansdev-expires-in\">{token}</dd>\n\
+             <dt>Error</dt><dd><span id=\"ansdev-error\">{code}</span></dd>\n</dl>\n\
+             {FOOTER}\n</main>",
             escape(message),
-            status_panel(token, Some(code), None),
         ),
         false,
     )
 }
-
-const NO_TOKEN: TokenState = TokenState {
-    expires_in: None,
-    quota: None,
-};
 
 /// The quota left today for the key `key_id`: (limit, remaining, key prefix).
 fn quota_of(state: &AppState, key_id: &str) -> Option<(u32, u32, String)> {
@@ -234,11 +240,11 @@ fn player_page(
             video.encrypted,
             escape(base),
             escape(token),
-            token_state.expires_in.unwrap_or(0),
+            token_state.expires_in,
             escape(&master),
             escape(&key),
             escape(&video.title),
-            status_panel(token_state, None, video.duration_seconds),
+            status_panel(token_state, video.duration_seconds),
         ),
         missing.is_empty(),
     )
@@ -246,58 +252,57 @@ fn player_page(
 
 #[utoipa::path(get, path = "/player/{videoId}", tag = "playback",
     params(
-        ("videoId" = String, Path, description = "Public video id"),
+        ("videoId" = String, Path, description = "Public video id (or job id) the token was minted for"),
         ("token" = String, Query, description = "Playback token"),
     ),
     responses(
         (status = 200, description = "The player page", content_type = "text/html"),
-        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED (shown on the page)", content_type = "text/html"),
-        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH (shown on the page)", content_type = "text/html"),
-        (status = 404, description = "VIDEO_NOT_FOUND (shown on the page)", content_type = "text/html"),
+        (status = 401, description = "PLAYBACK_TOKEN_INVALID (no, malformed or forged token, whatever the video), PLAYBACK_TOKEN_EXPIRED; shown on the page with nothing of the minting key", content_type = "text/html"),
+        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH: the token is for another video, whether this one exists or not (shown on the page)", content_type = "text/html"),
+        (status = 404, description = "VIDEO_NOT_FOUND: the token's own video no longer exists (shown on the page)", content_type = "text/html"),
     ))]
 pub(super) async fn page_for(
     State(state): State<AppState>,
-    Path(video_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    let video = match VideoId::new(video_id)
-        .ok()
-        .map(|id| state.store().video(id.as_str()))
-    {
-        Some(Ok(Some(video))) => video,
-        Some(Err(err)) => {
-            tracing::error!(error = %err, "store failure");
-            return error_page(&state, &ErrorCode::InternalError, &NO_TOKEN);
-        }
-        _ => return error_page(&state, &ErrorCode::VideoNotFound, &NO_TOKEN),
+    // The token decides first, from its own claims, so a path naming a missing video and one
+    // naming someone else's get the same answer. A path or query the framework cannot decode
+    // (not UTF-8) names no video and carries no token.
+    let token = query.ok().and_then(|Query(mut q)| q.remove("token"));
+    let Some(token) = token else {
+        return error_page(&state, &ErrorCode::PlaybackTokenInvalid);
     };
-    let Some(token) = query.get("token") else {
-        return error_page(&state, &ErrorCode::PlaybackTokenInvalid, &NO_TOKEN);
+    let video_id = path.map(|Path(id)| id).unwrap_or_default();
+    let claims = match crate::tokens::verify_for_video(&state, &token, &video_id) {
+        Ok(claims) => claims,
+        Err(err) => return error_page(&state, err.code()),
     };
-    match crate::tokens::verify(&state, token, &video.job_id) {
-        Ok(claims) => {
-            let token_state = TokenState {
-                expires_in: Some((claims.exp - state.clock().unix()).max(0)),
-                quota: quota_of(&state, &claims.kid),
-            };
-            player_page(&state, &video, token, &token_state)
-        }
+    let video = match state.store().video_by_job(&claims.sub) {
+        Ok(Some(video)) => video,
+        Ok(None) => return error_page(&state, &ErrorCode::VideoNotFound),
         Err(err) => {
-            // An expired token still names its key: the page can show that key's quota.
-            let quota =
-                crate::tokens::key_id_of(&state, token).and_then(|kid| quota_of(&state, &kid));
-            let token_state = TokenState {
-                expires_in: None,
-                quota,
-            };
-            error_page(&state, err.code(), &token_state)
+            tracing::error!(error = %err, "store failure");
+            return error_page(&state, &ErrorCode::InternalError);
         }
-    }
+    };
+    let token_state = TokenState {
+        expires_in: claims.exp.saturating_sub(state.clock().unix()).max(0),
+        quota: quota_of(&state, &claims.kid),
+    };
+    player_page(&state, &video, &token, &token_state)
 }
 
 /// `GET /player-assets/{path}`: the page's script and style, and the Player SDK package files
 /// it loads (a fixed list; anything else is `NOT_FOUND`).
-pub(super) async fn asset(State(state): State<AppState>, Path(path): Path<String>) -> Response {
+pub(super) async fn asset(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    // A path that is not UTF-8 names no asset.
+    let Ok(Path(path)) = path else {
+        return ApiError::new(ErrorCode::NotFound).into_response();
+    };
     match path.as_str() {
         "player.js" => return asset_response("text/javascript; charset=utf-8", PAGE_JS.into()),
         "player.css" => return asset_response("text/css; charset=utf-8", PAGE_CSS.into()),
