@@ -228,6 +228,65 @@ mod tests {
         panic!("boom")
     }
 
+    /// A handler that leaves its extractor's rejections to the framework.
+    async fn raw_json(axum::Json(_): axum::Json<serde_json::Value>) -> StatusCode {
+        StatusCode::NO_CONTENT
+    }
+
+    #[tokio::test]
+    async fn c13_rejections_a_handler_leaves_unmapped_still_come_in_the_route_envelope() {
+        let state = crate::server::state_for_tests();
+        let app = with_layers(
+            Router::new()
+                .route("/v1/keys/json", post(raw_json))
+                .route("/v1/video/json", post(raw_json))
+                .route("/dev/json", post(raw_json)),
+            state,
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let send = |path: &str, content_type: &str, body: Vec<u8>| {
+            client
+                .post(format!("http://{addr}{path}"))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+        };
+        let big = vec![b' '; MAX_BODY_BYTES + 1];
+        // Bad JSON (400), wrong content type (415), too large (413): axum's plain text each.
+        for (content_type, body) in [
+            ("application/json", b"{".to_vec()),
+            ("text/plain", b"{}".to_vec()),
+            ("application/json", big),
+        ] {
+            let r = send("/v1/keys/json", content_type, body.clone())
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 422);
+            let json: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(
+                json,
+                serde_json::json!({"error": {"code": "VALIDATION_ERROR", "message": "Invalid request"}})
+            );
+            let r = send("/v1/video/json", content_type, body.clone())
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 400);
+            let json: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(json["error"]["code"], "INVALID_REQUEST");
+            let r = send("/dev/json", content_type, body).await.unwrap();
+            assert_eq!(r.status(), 422);
+            let json: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(json["error"]["code"], "VALIDATION_ERROR");
+        }
+        let r = send("/v1/video/json", "application/json", b"{}".to_vec())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+    }
+
     #[tokio::test]
     async fn a_panicking_handler_answers_internal_error_in_the_envelope() {
         let state = crate::server::state_for_tests();

@@ -5,6 +5,16 @@ use serde_json::json;
 
 use crate::common::*;
 
+/// Asserts a refused dev request: 422 `VALIDATION_ERROR` naming `field`, in the message too.
+pub fn assert_dev_error(response: &http::Response<bytes::Bytes>, field: &str) {
+    let body = json_of(response);
+    assert_eq!(response.status(), 422, "{body}");
+    assert_eq!(body["error"]["code"], "VALIDATION_ERROR", "{body}");
+    assert_eq!(body["error"]["field"], field, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains(field), "{body}");
+}
+
 #[tokio::test]
 async fn faults_hit_the_next_requests_of_their_route_then_stop() {
     let h = start().await;
@@ -78,7 +88,7 @@ async fn faults_hit_the_next_requests_of_their_route_then_stop() {
     let r = h
         .post_json("/dev/faults", &json!({"route": "everything"}))
         .await;
-    assert_intelligence_error(&r, 422);
+    assert_dev_error(&r, "route");
 }
 
 #[tokio::test]
@@ -114,5 +124,5 @@ async fn the_clock_moves_forward() {
     let unix = json_of(&r)["unix"].as_i64().unwrap();
     assert!((3600..3610).contains(&(unix - before)));
     let r = h.post_json("/dev/clock", &json!({"advance": 1})).await;
-    assert_intelligence_error(&r, 422);
+    assert_dev_error(&r, "body");
 }
