@@ -591,7 +591,7 @@ async fn c13_bytes_the_framework_cannot_decode_are_answered_in_the_route_envelop
             invalid.clone(),
         ),
         (
-            format!("GET /v1/video/playback/manifest/x/%FF/master.m3u8 HTTP/1.1"),
+            "GET /v1/video/playback/manifest/x/%FF/master.m3u8 HTTP/1.1".to_owned(),
             invalid.clone(),
         ),
         (
