@@ -177,6 +177,61 @@ async fn c6_a_key_with_150000_scopes_is_refused_quickly() {
     assert_eq!(json_of(&list)["items"], json!([]));
 }
 
+/// Median latency of `n` sequential `GET /v1/video` of another user.
+async fn median_list_latency(h: &Harness, n: usize) -> Duration {
+    let mut took = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        assert_eq!(h.get("/v1/video", Some(KEY_OTHER)).await.status(), 200);
+        took.push(started.elapsed());
+    }
+    took.sort();
+    took[n / 2]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, run on demand"]
+async fn c6_measure_other_users_latency_under_a_flood_of_fat_keys() {
+    let h = start().await;
+    let auth = format!("Bearer {}", h.user_token("user_fat").await);
+    let quiet = median_list_latency(&h, 200).await;
+    let fat = keys_body(&json!(vec!["video:read"; 150_000]));
+    let flood: Vec<_> = (0..4)
+        .map(|_| {
+            let (http, url, auth, fat) =
+                (h.http.clone(), h.url("/v1/keys"), auth.clone(), fat.clone());
+            tokio::spawn(async move {
+                for _ in 0..10 {
+                    let r = http
+                        .post(&url)
+                        .header("authorization", &auth)
+                        .header("content-type", "application/json")
+                        .body(fat.clone())
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(r.status().is_client_error() || r.status().is_success());
+                }
+            })
+        })
+        .collect();
+    // Sample for as long as the flood lasts (bounded), not just at its start.
+    let mut took = Vec::new();
+    while !flood.iter().all(tokio::task::JoinHandle::is_finished) && took.len() < 5_000 {
+        let started = Instant::now();
+        assert_eq!(h.get("/v1/video", Some(KEY_OTHER)).await.status(), 200);
+        took.push(started.elapsed());
+    }
+    for task in flood {
+        task.await.unwrap();
+    }
+    took.sort();
+    let busy = took.get(took.len() / 2).copied().unwrap_or_default();
+    eprintln!(
+        "median GET /v1/video of another user: {quiet:?} quiet, {busy:?} under 4×10 fat POST /v1/keys"
+    );
+}
+
 #[tokio::test]
 async fn c6_repeated_scopes_are_refused_even_when_not_adjacent() {
     let h = start().await;
