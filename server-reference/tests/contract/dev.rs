@@ -126,3 +126,156 @@ async fn the_clock_moves_forward() {
     let r = h.post_json("/dev/clock", &json!({"advance": 1})).await;
     assert_dev_error(&r, "body");
 }
+
+#[tokio::test]
+async fn c11_the_largest_clock_advances_are_refused_and_every_route_still_answers() {
+    let h = start().await;
+    let hundred_years: i64 = 100 * 31_557_600;
+    for advance in [
+        json!(i64::MAX),
+        json!(i64::MIN),
+        json!(u64::MAX),
+        json!(1e300),
+        json!(0.5),
+        json!(hundred_years + 1),
+        json!(-hundred_years - 1),
+    ] {
+        let r = h
+            .post_json("/dev/clock", &json!({"advanceSeconds": advance}))
+            .await;
+        assert_dev_error(&r, "advanceSeconds");
+    }
+    let user = format!("Bearer {}", h.user_token(USER).await);
+    every_route_answers(&h, &user).await;
+
+    // The bound itself is allowed, and every route still computes its times there.
+    let r = h
+        .post_json("/dev/clock", &json!({"advanceSeconds": hundred_years}))
+        .await;
+    assert_eq!(r.status(), 200, "{}", json_of(&r));
+    let user = format!("Bearer {}", h.user_token(USER).await);
+    every_route_answers(&h, &user).await;
+}
+
+/// The routes that read the clock answer as usual.
+async fn every_route_answers(h: &Harness, user: &str) {
+    assert_eq!(h.get("/v1/video", Some(KEY)).await.status(), 200);
+    let minted = h.mint(KEY, ENC).await.unwrap();
+    let token = minted.token.expose_secret().to_owned();
+    for path in [
+        format!("/v1/video/playback/manifest/{token}/{ENC_JOB}/master.m3u8"),
+        format!("/v1/video/playback/key/{token}/{ENC_JOB}"),
+        format!("/player/{ENC}?token={token}"),
+    ] {
+        assert_eq!(h.get(&path, None).await.status(), 200, "{path}");
+    }
+    let r = h
+        .post_empty(&format!("/v1/video/{ENC}/playback-token"), Some(KEY))
+        .await;
+    let now = h.server.state().server_clock().unix();
+    let reset: i64 = r.headers()["x-ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(reset > now && reset - now <= 86_400, "{reset} vs {now}");
+    let r = h
+        .request(reqwest::Method::GET, "/v1/keys", Some(user), None)
+        .await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn c11_a_huge_token_ttl_is_capped_and_minting_still_works() {
+    for ttl in [u64::MAX, i64::MAX as u64, u64::from(u32::MAX)] {
+        let seed = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(seed.path(), seed_json().to_string()).unwrap();
+        let mut config = server_reference::Config::for_tests();
+        config.seed = Some(seed.path().to_owned());
+        config.token_ttl_seconds = Some(ttl);
+        // Refusing such a TTL at start-up would be as good as capping it.
+        let Ok(server) = server_reference::serve(config).await else {
+            continue;
+        };
+        let h = Harness {
+            base: server.base_url(),
+            server,
+            http: client(),
+            _seed: Some(seed),
+        };
+        let r = h
+            .post_empty(&format!("/v1/video/{ENC}/playback-token"), Some(KEY))
+            .await;
+        assert_eq!(r.status(), 200, "ttl {ttl}: {}", json_of(&r));
+        let data = &json_of(&r)["data"];
+        let expires_in = data["expiresIn"].as_u64().unwrap();
+        assert_eq!(expires_in, 7 * 86_400, "ttl {ttl}");
+        let token = data["token"].as_str().unwrap();
+        let r = h
+            .get(
+                &format!("/v1/video/playback/manifest/{token}/{ENC_JOB}/master.m3u8"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        // The announced life is the signed one: a second past it, the token has expired.
+        h.advance(i64::try_from(expires_in).unwrap() + 1).await;
+        let r = h
+            .get(
+                &format!("/v1/video/playback/manifest/{token}/{ENC_JOB}/master.m3u8"),
+                None,
+            )
+            .await;
+        assert_ansdev_error(&r, ErrorCode::PlaybackTokenExpired, None);
+    }
+}
+
+#[tokio::test]
+async fn c11_fault_fields_out_of_range_are_refused_by_name_and_never_sent() {
+    let h = start().await;
+    for (rule, field) in [
+        (json!({"route": "mint", "status": 101}), "status"),
+        (json!({"route": "mint", "status": 100}), "status"),
+        (json!({"route": "mint", "status": 199}), "status"),
+        (json!({"route": "mint", "status": 600}), "status"),
+        (json!({"route": "mint", "status": 65_536}), "status"),
+        (json!({"route": "mint", "count": 0}), "count"),
+        (json!({"route": "mint", "count": -1}), "count"),
+        (json!({"route": "mint", "count": u64::MAX}), "count"),
+        (json!({"route": "mint", "delayMs": 3_600_000}), "delayMs"),
+        (json!({"route": "mint", "delayMs": u64::MAX}), "delayMs"),
+        (json!({"route": "mint", "body": "html"}), "body"),
+        (json!({"route": "all"}), "route"),
+    ] {
+        let r = h.post_json("/dev/faults", &rule).await;
+        assert_dev_error(&r, field);
+    }
+    // None of them was armed: the next mint is real.
+    assert!(h.mint(KEY, ENC).await.is_ok());
+    // The edges of the ranges are accepted.
+    for rule in [
+        json!({"route": "list", "status": 200, "count": 1}),
+        json!({"route": "list", "status": 599, "count": 1}),
+    ] {
+        assert_eq!(h.post_json("/dev/faults", &rule).await.status(), 200);
+    }
+    assert_eq!(h.get("/v1/video", Some(KEY)).await.status(), 200);
+    assert_eq!(h.get("/v1/video", Some(KEY)).await.status(), 599);
+    assert_eq!(h.get("/v1/video", Some(KEY)).await.status(), 200);
+}
+
+#[tokio::test]
+async fn c11_at_most_64_faults_are_armed_at_once() {
+    let h = start().await;
+    let rule = json!({"route": "segment", "status": 503});
+    for n in 0..64 {
+        let r = h.post_json("/dev/faults", &rule).await;
+        assert_eq!(r.status(), 200, "rule {n}");
+    }
+    assert_dev_error(&h.post_json("/dev/faults", &rule).await, "faults");
+    // Using one up makes room for one.
+    let segment = format!("/cdn/{PLAIN_JOB}/720p/chunk_0000.ts");
+    assert_eq!(h.get(&segment, None).await.status(), 503);
+    assert_eq!(h.post_json("/dev/faults", &rule).await.status(), 200);
+    assert_dev_error(&h.post_json("/dev/faults", &rule).await, "faults");
+}

@@ -1,3 +1,7 @@
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::Response;
 use sdk_core::endpoint::{CreateApiKey, ListApiKeys, ListVideos, RevokeApiKey, VideoQuery};
 use sdk_core::{ApiKey, ErrorCode, KeyId, NewApiKey, Scope, UserToken};
 use serde_json::{Value, json};
@@ -239,4 +243,138 @@ async fn a_key_expires_on_the_server_clock() {
         ErrorCode::ApiKeyExpired,
         None,
     );
+}
+
+pub fn keys_body(scopes: &Value) -> String {
+    json!({"name": "k", "scopes": scopes}).to_string()
+}
+
+async fn post_key(h: &Harness, auth: &str, body: String) -> Response<Bytes> {
+    into_http(
+        h.http
+            .post(h.url("/v1/keys"))
+            .header("authorization", auth)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn c6_a_key_with_150000_scopes_is_refused_quickly() {
+    let h = start().await;
+    let auth = format!("Bearer {}", h.user_token("user_fat").await);
+    let fat = keys_body(&json!(vec!["video:read"; 150_000]));
+    let started = Instant::now();
+    let r = post_key(&h, &auth, fat).await;
+    let took = started.elapsed();
+    assert_intelligence_error(&r, 422);
+    // Generous: a refusal that reads and parses nothing costs milliseconds.
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    eprintln!("150 000 scopes refused in {took:?}");
+
+    // Within the body limit, the set rule refuses at the second element.
+    let within = keys_body(&json!(vec!["video:read"; 1_000]));
+    assert!(within.len() < 16 * 1024);
+    assert_intelligence_error(&post_key(&h, &auth, within).await, 422);
+    // Five known scopes and one more (unknown) is not a set of known scopes either.
+    let six = json!([
+        "video:read",
+        "vault:read",
+        "vault:write",
+        "ai:compute",
+        "billing:read",
+        "x:y"
+    ]);
+    assert_intelligence_error(&post_key(&h, &auth, keys_body(&six)).await, 422);
+
+    // Nothing was stored.
+    let list = h
+        .request(reqwest::Method::GET, "/v1/keys", Some(&auth), None)
+        .await;
+    assert_eq!(json_of(&list)["items"], json!([]));
+}
+
+#[tokio::test]
+async fn c6_repeated_scopes_are_refused_even_when_not_adjacent() {
+    let h = start().await;
+    let auth = format!("Bearer {}", h.user_token("user_dup").await);
+    for scopes in [
+        json!(["video:read", "video:read"]),
+        json!(["video:read", "vault:read", "video:read"]),
+        json!([
+            "billing:read",
+            "ai:compute",
+            "vault:write",
+            "vault:read",
+            "video:read",
+            "ai:compute"
+        ]),
+    ] {
+        let r = post_key(&h, &auth, keys_body(&scopes)).await;
+        assert_intelligence_error(&r, 422);
+    }
+    // All five, once each, is fine and kept in the order given.
+    let all = json!([
+        "billing:read",
+        "ai:compute",
+        "vault:write",
+        "vault:read",
+        "video:read"
+    ]);
+    let r = post_key(&h, &auth, keys_body(&all)).await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(json_of(&r)["scopes"], all);
+}
+
+#[tokio::test]
+async fn c6_create_revoke_loops_stop_at_100_keys_and_the_store_stops_growing() {
+    let h = start().await;
+    let auth = format!("Bearer {}", h.user_token("user_loop").await);
+    let body = keys_body(&json!(["video:read"]));
+    let mut created = 0;
+    let conflict = loop {
+        let r = post_key(&h, &auth, body.clone()).await;
+        if r.status() != 201 {
+            break r;
+        }
+        created += 1;
+        assert!(created <= 100, "the cap holds");
+        let id = json_of(&r)["id"].as_str().unwrap().to_owned();
+        let revoked = h
+            .request(
+                reqwest::Method::DELETE,
+                &format!("/v1/keys/{id}"),
+                Some(&auth),
+                None,
+            )
+            .await;
+        assert_eq!(revoked.status(), 200);
+    };
+    assert_eq!(created, 100);
+    assert_intelligence_error(&conflict, 409);
+
+    let listed = || async {
+        let r = h
+            .request(reqwest::Method::GET, "/v1/keys", Some(&auth), None)
+            .await;
+        assert_eq!(r.status(), 200);
+        (
+            json_of(&r)["items"].as_array().unwrap().len(),
+            r.body().len(),
+        )
+    };
+    let (count, bytes) = listed().await;
+    assert_eq!(count, 100);
+    for _ in 0..5 {
+        assert_intelligence_error(&post_key(&h, &auth, body.clone()).await, 409);
+    }
+    assert_eq!(listed().await, (100, bytes), "nothing more was stored");
+    eprintln!("GET /v1/keys at the cap: {bytes} bytes");
+    // The cap is per user: another user is unaffected.
+    let other = format!("Bearer {}", h.user_token("user_loop_2").await);
+    assert_eq!(post_key(&h, &other, body).await.status(), 201);
 }
