@@ -97,7 +97,6 @@ impl TokenEndpoint {
     /// The refusal for a failed API call, remembered when asking again would get the same
     /// answer: for the whole key (quota, revoked key, scope) or for these ids (unknown, not ready).
     fn refused_by_api(&self, err: &Error, ids: &[&VideoId]) -> Refusal {
-        tracing::warn!(code = %err.code(), error = %err, "the token endpoint's API call failed");
         let refusal = if err.code() == ErrorCode::VideoNotFound {
             // The allow-list's answer, word for word: a stranger cannot tell the two apart.
             Refusal::not_found()
@@ -105,13 +104,18 @@ impl TokenEndpoint {
             Refusal::from_error(err)
         };
         if let Some(refusal) = self.state.gate.close_on(err, &refusal) {
+            tracing::warn!(code = %err.code(), error = %err, "the API refused the key; pausing");
             return refusal;
         }
         if matches!(
             err.code().remedy(),
             Some(Remedy::CheckVideoId | Remedy::WaitUntilVideoReady)
         ) {
+            // Expected traffic (a stranger's guesses): not worth a warning each.
+            tracing::debug!(code = %err.code(), "the API refused the video");
             self.state.videos.insert_refused(ids, &refusal);
+        } else {
+            tracing::warn!(code = %err.code(), error = %err, "the token endpoint's API call failed");
         }
         refusal
     }
