@@ -1,6 +1,7 @@
 //! The per-client rate limit: each client (by default its IP address) may make the API work only
 //! so often, whatever ids it asks for. Governor's GCRA over a bounded least-recently-used store,
-//! so a crowd of addresses cannot grow memory without bound.
+//! so a crowd of addresses cannot grow memory without bound: governor's own keyed store (a
+//! `DashMap`) only shrinks when swept, and grows with every new address until then.
 
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
@@ -212,5 +213,51 @@ impl ClientLimiter {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    use super::*;
+
+    #[test]
+    fn an_ipv6_host_is_one_client_across_its_64_and_a_mapped_ipv4_is_the_ipv4() {
+        let a: Ipv6Addr = "2001:db8:1:2::1".parse().unwrap();
+        let b: Ipv6Addr = "2001:db8:1:2:ffff:ffff:ffff:fffe".parse().unwrap();
+        let other: Ipv6Addr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(ClientKey::ip(a.into()), ClientKey::ip(b.into()));
+        assert_ne!(ClientKey::ip(a.into()), ClientKey::ip(other.into()));
+        let v4 = Ipv4Addr::new(192, 0, 2, 7);
+        assert_eq!(
+            ClientKey::ip(v4.to_ipv6_mapped().into()),
+            ClientKey::ip(v4.into())
+        );
+        assert_ne!(
+            ClientKey::ip(v4.into()),
+            ClientKey::ip(Ipv4Addr::new(192, 0, 2, 8).into())
+        );
+    }
+
+    #[test]
+    fn text_keys_are_kept_as_hashes_and_never_printed() {
+        let key = ClientKey::text("session-secret-123");
+        assert_eq!(key, ClientKey::text("session-secret-123"));
+        assert_ne!(key, ClientKey::text("session-secret-124"));
+        assert!(!format!("{key:?}").contains("secret"));
+    }
+
+    #[test]
+    fn a_limit_of_nothing_is_refused_with_the_parameter_named() {
+        let zero = ClientLimit::new(0, Duration::from_secs(1)).unwrap_err();
+        assert!(zero.to_string().contains("burst"), "{zero}");
+        let never = ClientLimit::new(1, Duration::ZERO).unwrap_err();
+        assert!(never.to_string().contains("refill_every"), "{never}");
+        assert_eq!(ClientLimit::default().burst(), 5);
+        assert_eq!(
+            ClientLimit::default().refill_every(),
+            Duration::from_secs(10)
+        );
     }
 }

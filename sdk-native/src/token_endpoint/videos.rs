@@ -1,6 +1,9 @@
 //! What the endpoint remembers about the ids it was asked for: which video an id names (both of
 //! a video's ids lead to one entry, keyed downstream by job id), and which ids were refused, for
 //! a while. Bounded: a least-recently-used cache of a fixed number of ids.
+//!
+//! `lru` is the smallest crate that fits: refusals carry their own deadline (no TTL machinery
+//! needed) and one short lock per request needs no concurrent sharding (`moka`, `quick_cache`).
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
