@@ -184,14 +184,22 @@ async fn player_backend_serves_its_pages_and_tokens_and_keeps_the_key() {
     let token: serde_json::Value = token.json().await.unwrap();
     assert!(token["token"].as_str().unwrap().len() > 20);
     assert!(token["expiresIn"].as_u64().unwrap() > 0);
-    // Only the configured video gets tokens.
-    assert_eq!(
-        get("/playback-token/vid_demo_plain")
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+    assert_eq!(token["jobId"], config["jobId"]);
+    // The job id names the same video: the same shared token, no second mint.
+    let job_id = config["jobId"].as_str().unwrap();
+    let by_job: serde_json::Value = get(&format!("/playback-token/{job_id}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_job["token"], token["token"]);
+    // Only the configured video gets tokens; the others get a missing video's answer.
+    let other = get("/playback-token/vid_demo_plain").await.unwrap();
+    assert_eq!(other.status(), 404);
+    let other: serde_json::Value = other.json().await.unwrap();
+    assert_eq!(other["error"]["code"], "VIDEO_NOT_FOUND");
+    assert_eq!(other["error"]["status"], 404);
 
     for page in ["/", "/app.js", "/browser/", "/config.json"] {
         let response = get(page).await.unwrap();

@@ -18,7 +18,9 @@
 //! - `GET /` and `/app.js`: this backend's page (`examples/player-backend/`), no inline code;
 //! - `GET /browser/`: the plain HTML page of `examples/browser/index.html`;
 //! - `GET /config.json`: what the pages need to know (API base, video id, job id) — no secret;
-//! - `GET /playback-token/{videoId}`: the token endpoint (only for the configured video);
+//! - `GET /playback-token/{videoId}`: the token endpoint, `{"token", "expiresIn", "jobId", …}`;
+//!   only the configured video (by its public id or its job id) gets tokens, every other id the
+//!   404 a missing video gets, and each client address is rate limited;
 //! - `GET /node_modules/@ansdev/player/…`, `/node_modules/hls.js/dist/hls.min.mjs`: the npm
 //!   package and hls.js, as a static site serves its `node_modules`.
 
@@ -82,11 +84,9 @@ fn main() -> ExitCode {
             || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk-wasm")),
             PathBuf::from,
         );
-        let allowed = video.id.clone();
-        let tokens = TokenEndpoint::new(client)
-            // A real app checks here that the signed-in viewer may watch this video.
-            .allow(move |requested| *requested == allowed)
-            .router();
+        // The decision: only the video this site publishes. A site with accounts would use
+        // `TokenEndpoint::new(client, |request, video| …)` and check the viewer's session.
+        let tokens = TokenEndpoint::allow_list(client, [video.clone()]).router();
         let app = Router::new()
             .route("/", get(|| async { page(PAGE_HTML, true) }))
             .route("/app.js", get(|| async { script(PAGE_JS) }))
@@ -112,11 +112,15 @@ fn main() -> ExitCode {
             "the page gets playback tokens from /playback-token/{}; the API key stays here",
             video.id
         );
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        // Connect info: the token endpoint's rate limit tells clients apart by their address.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
         Ok(())
     })
 }
