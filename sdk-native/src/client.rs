@@ -141,18 +141,20 @@ impl Client {
     }
 }
 
-/// A quota error whose response had no `Date` gets its wait from this machine's clock.
-fn fill_quota_wait(mut err: Error) -> Error {
-    if let Error::QuotaExhausted(quota) = &mut err
-        && quota.retry_after.is_none()
-    {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .ok();
-        quota.retry_after = quota.rate_limit.and_then(|r| r.time_until_reset(now));
+/// A quota error whose response had no `Date` gets its wait from this machine's clock (capped,
+/// like every wait derived from a server header, at a day).
+fn fill_quota_wait(err: Error) -> Error {
+    match err {
+        Error::QuotaExhausted(quota) if quota.retry_after.is_none() => {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .ok();
+            let wait = quota.rate_limit.and_then(|r| r.time_until_reset(now));
+            Error::QuotaExhausted(quota.with_retry_after(wait))
+        }
+        other => other,
     }
-    err
 }
 
 /// Builds a [`Client`].
