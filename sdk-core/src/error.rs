@@ -362,8 +362,7 @@ pub struct QuotaExhausted {
 }
 
 /// What the message adds when the server's reset time was implausible.
-const CAPPED_NOTE: &str =
-    "; the server's reset time was implausible (more than 24 h away), so the wait is capped at 24 h";
+const CAPPED_NOTE: &str = "; the server's reset time was implausible (more than 24 h away), so the wait is capped at 24 h";
 
 impl QuotaExhausted {
     /// A quota refusal (for token providers and tests; the API's is built by the decoder). The
@@ -495,7 +494,11 @@ mod tests {
         let plausible = QuotaExhausted::new("Daily limit", None, Some(Duration::from_secs(60)));
         assert_eq!(plausible.retry_after, Some(Duration::from_secs(60)));
         assert!(!plausible.reset_capped);
-        assert!(!Error::QuotaExhausted(plausible).to_string().contains("capped"));
+        assert!(
+            !Error::QuotaExhausted(plausible)
+                .to_string()
+                .contains("capped")
+        );
 
         // A wait set by hand past the cap is still read capped.
         let mut by_hand = QuotaExhausted::new("Daily limit", None, None);

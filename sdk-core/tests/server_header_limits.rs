@@ -51,6 +51,7 @@ fn s4_a_reset_years_away_pauses_minting_for_a_day_at_most_and_says_so() {
 
     // At the cap, minting resumes (the fake API has quota again).
     rig.run_until(paused_from + MAX_RESET_WAIT);
-    rig.need_token(&clip).expect("minting resumes after the cap");
+    rig.need_token(&clip)
+        .expect("minting resumes after the cap");
     assert_eq!((rig.api.calls, rig.api.mints), (2, 1));
 }

@@ -9,10 +9,12 @@ use http::Request;
 use http::header::{HeaderValue, USER_AGENT};
 use sdk_core::endpoint::Endpoint;
 use sdk_core::retry::{RetryDecision, RetryPolicy};
-use sdk_core::{ApiKey, BaseUrl, BuildError, Error, TokenConfig};
+use sdk_core::{
+    ApiKey, BaseUrl, BuildError, Error, TokenConfig, TransportError, TransportErrorKind,
+};
 use tracing::Instrument;
 
-use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport, Transport};
 
 /// The default per-attempt timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -42,6 +44,7 @@ pub(crate) struct Inner {
     transport: Arc<dyn Transport>,
     timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: u64,
     user_agent: HeaderValue,
     pub(crate) tokens: Arc<crate::playback::Tokens>,
 }
@@ -132,12 +135,28 @@ impl Client {
         request
             .headers_mut()
             .insert(USER_AGENT, self.inner.user_agent.clone());
-        match tokio::time::timeout(self.inner.timeout, self.inner.transport.send(request)).await {
-            Err(_) => Err(Error::Timeout {
-                after: self.inner.timeout,
-            }),
-            Ok(result) => result.map_err(Error::Transport),
+        let response = match tokio::time::timeout(
+            self.inner.timeout,
+            self.inner.transport.send(request),
+        )
+        .await
+        {
+            Err(_) => {
+                return Err(Error::Timeout {
+                    after: self.inner.timeout,
+                });
+            }
+            Ok(result) => result.map_err(Error::Transport)?,
+        };
+        // The default transport stops reading at the cap; this holds a custom one to it too.
+        let max = self.inner.max_response_bytes;
+        if u64::try_from(response.body().len()).map_or(true, |len| len > max) {
+            return Err(Error::Transport(TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                format!("the response body is larger than the {max}-byte cap"),
+            )));
         }
+        Ok(response)
     }
 }
 
@@ -167,7 +186,8 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     token_config: Option<TokenConfig>,
     user_agent: Option<String>,
-    http: Option<reqwest::Client>,
+    max_response_bytes: Option<u64>,
+    http: Option<reqwest::ClientBuilder>,
     transport: Option<Arc<dyn Transport>>,
 }
 
@@ -218,9 +238,20 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through this `reqwest::Client` (its pool, proxy and TLS settings).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Sends through a `reqwest::Client` built from `builder` (its pool, proxy and TLS
+    /// settings). The SDK applies its own redirect policy before building — same origin only,
+    /// no `Referer` (see [`transport`](crate::transport)) — replacing any set on `builder`.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
+        self
+    }
+
+    /// Caps every response body at `bytes` (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB); a larger response fails with
+    /// [`TransportErrorKind::BodyTooLarge`]. The default transport stops reading at the cap; a
+    /// custom [`Transport`] is held to it once it has returned the body.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -247,10 +278,15 @@ impl ClientBuilder {
                 name: "user_agent",
                 reason: "must be visible ASCII".into(),
             })?;
-        let transport = match (self.transport, self.http) {
-            (Some(transport), _) => transport,
-            (None, Some(http)) => Arc::new(ReqwestTransport::new(http)),
-            (None, None) => Arc::new(ReqwestTransport::default()),
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(
+                ReqwestTransport::from_builder(self.http.unwrap_or_default())?
+                    .with_max_response_bytes(max_response_bytes),
+            ),
         };
         let token_config = self.token_config.unwrap_or_default();
         // The sessions' mint provider calls back into this client, which owns the sessions'
@@ -262,6 +298,7 @@ impl ClientBuilder {
             transport,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retry: self.retry.unwrap_or_default(),
+            max_response_bytes,
             user_agent,
             tokens: Arc::new(crate::playback::Tokens::new(
                 token_config,

@@ -26,7 +26,7 @@ mod keys;
 pub mod playback;
 #[cfg(feature = "axum")]
 pub mod token_endpoint;
-mod transport;
+pub mod transport;
 mod videos;
 
 pub use client::{Client, ClientBuilder};
