@@ -7,12 +7,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use http::Request;
 use http::header::{HeaderValue, USER_AGENT};
-use sdk_core::endpoint::Endpoint;
+use sdk_core::endpoint::{Endpoint, Route};
 use sdk_core::retry::{RetryDecision, RetryPolicy};
 use sdk_core::{
     ApiKey, BaseUrl, BuildError, Error, TokenConfig, TransportError, TransportErrorKind,
 };
 use tracing::Instrument;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport, Transport};
 
@@ -100,7 +101,11 @@ impl Client {
             loop {
                 let request = endpoint.to_request(&self.inner.base)?;
                 let outcome = match self.exchange(request).await {
-                    Ok(response) => endpoint.parse_response(&response),
+                    Ok(response) => {
+                        let output = endpoint.parse_response(&response);
+                        wipe_body(route, response);
+                        output
+                    }
                     Err(err) => Err(err),
                 };
                 let err = match outcome {
@@ -160,6 +165,16 @@ impl Client {
     }
 }
 
+/// Wipes the body of a response whose route may carry a secret (a minted token, a new API key,
+/// an AES key) once it has been decoded, when the SDK holds the only reference to it.
+pub(crate) fn wipe_body(route: Route, response: http::Response<Bytes>) {
+    if route.response_holds_secret()
+        && let Ok(mut body) = response.into_body().try_into_mut()
+    {
+        body[..].zeroize();
+    }
+}
+
 /// A quota error whose response had no `Date` gets its wait from this machine's clock (capped,
 /// like every wait derived from a server header, at a day).
 fn fill_quota_wait(err: Error) -> Error {
@@ -181,7 +196,7 @@ fn fill_quota_wait(err: Error) -> Error {
 #[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    key: Option<String>,
+    key: Option<Zeroizing<String>>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     token_config: Option<TokenConfig>,
@@ -204,7 +219,7 @@ impl ClientBuilder {
     /// The API key (`ak_live_…` or `ak_test_…`). Validated at [`build`](Self::build); held only
     /// in memory, redacted in `Debug`, zeroized when the last clone of the client is dropped.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
+        self.key = Some(Zeroizing::new(key.into()));
         self
     }
 
@@ -267,7 +282,11 @@ impl ClientBuilder {
             Some(url) => BaseUrl::new(url)?,
             None => BaseUrl::production(),
         };
-        let key = self.key.map(ApiKey::new).transpose()?;
+        // Moved out, not copied: the builder's buffer becomes the key's.
+        let key = self
+            .key
+            .map(|mut key| ApiKey::new(std::mem::take(&mut *key)))
+            .transpose()?;
         let mut agent = format!("ansdev-sdk-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(product) = &self.user_agent {
             agent.push(' ');
