@@ -339,3 +339,39 @@ async fn s1_a_custom_transport_is_held_to_the_cap_too() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn s4_a_quota_reset_years_away_is_capped_at_a_day_and_not_waited_for() {
+    // No `Date` header: the wait comes from this machine's clock, and is capped all the same.
+    let api = Server::start(|_| {
+        let body = r#"{"success":false,"error":{"code":"RATE_LIMIT_EXCEEDED","message":"Daily limit of 1000 playback tokens exceeded.","status":429}}"#;
+        Answer::Raw(format!(
+            "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nx-ratelimit-limit: 1000\r\nx-ratelimit-remaining: 0\r\nx-ratelimit-reset: 99999999999\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        ))
+    })
+    .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(api.base())
+        .build()
+        .unwrap();
+    let err = client
+        .mint_playback_token("vid_demo_encrypted")
+        .await
+        .unwrap_err();
+    let Error::QuotaExhausted(quota) = &err else {
+        panic!("expected the quota error, got {err:?}");
+    };
+    assert_eq!(
+        quota.retry_after,
+        Some(sdk_core::rate_limit::MAX_RESET_WAIT)
+    );
+    assert!(quota.reset_capped);
+    assert!(err.to_string().contains("capped at 24 h"), "{err}");
+    assert_eq!(
+        api.requests().len(),
+        1,
+        "a day is not worth sleeping through"
+    );
+}
