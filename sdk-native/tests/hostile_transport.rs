@@ -375,3 +375,36 @@ async fn s4_a_quota_reset_years_away_is_capped_at_a_day_and_not_waited_for() {
         "a day is not worth sleeping through"
     );
 }
+
+#[tokio::test]
+async fn c3_a_caller_supplied_http_client_cannot_bring_its_own_redirect_policy() {
+    let evil = evil().await;
+    let api = redirecting_api("302 Found", evil.base()).await;
+    // The app asks reqwest to follow anything; the SDK's policy replaces it.
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(api.base())
+        .http_client(reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(10)))
+        .build()
+        .unwrap();
+    assert_redirect_refused(&client.get_video("vid_demo_encrypted").await.unwrap_err());
+    assert!(evil.requests().is_empty(), "{:?}", evil.requests());
+}
+
+#[tokio::test]
+async fn c3_a_playback_session_mint_is_not_redirected_nor_retried() {
+    let evil = evil().await;
+    let api = redirecting_api("307 Temporary Redirect", evil.base()).await;
+    let client = client(&api.base());
+    let session = client.playback_ids(
+        VideoId::new("vid_demo_encrypted").unwrap(),
+        VideoId::new(JOB_ID).unwrap(),
+    );
+    assert_redirect_refused(&session.token().await.unwrap_err());
+    assert_eq!(
+        api.requests().len(),
+        1,
+        "a refused redirect is final for the token manager too"
+    );
+    assert!(evil.requests().is_empty(), "{:?}", evil.requests());
+}
