@@ -78,11 +78,8 @@ pub fn decode_error_response(response: &Response<Bytes>) -> Error {
         }
     };
     if body.code == ErrorCode::RateLimitExceeded {
-        return Error::QuotaExhausted(QuotaExhausted {
-            message: body.message,
-            retry_after: rate_limit.and_then(|r| r.time_until_reset(None)),
-            rate_limit,
-        });
+        let wait = rate_limit.and_then(|r| r.time_until_reset(None));
+        return Error::QuotaExhausted(QuotaExhausted::new(body.message, rate_limit, wait));
     }
     // An error envelope on a 2xx is still an error; keep the HTTP status as the truth.
     let status = if status.is_success() {

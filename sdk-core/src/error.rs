@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use crate::catalog::{ErrorCode, Remedy};
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{MAX_RESET_WAIT, RateLimit};
 
 /// Why a call failed, by phase: building the request, moving bytes, waiting, decoding the
 /// answer, the API refusing, the quota being used up, or authentication giving up.
@@ -343,7 +343,7 @@ impl ApiError {
 
 /// The daily playback-token quota is used up (`RATE_LIMIT_EXCEEDED`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("daily playback-token quota used up ({message}){}", .rate_limit.as_ref().map(|r| format!("; resets at Unix time {}", r.reset_at)).unwrap_or_default())]
+#[error("daily playback-token quota used up ({message}){}{}", .rate_limit.as_ref().map(|r| format!("; resets at Unix time {}", r.reset_at)).unwrap_or_default(), if *.reset_capped { CAPPED_NOTE } else { "" })]
 #[non_exhaustive]
 pub struct QuotaExhausted {
     /// The API's message, e.g. "Daily limit of 1000 playback tokens exceeded."
@@ -351,12 +351,22 @@ pub struct QuotaExhausted {
     /// The rate-limit headers of the refusal (limit, remaining = 0, reset time).
     pub rate_limit: Option<RateLimit>,
     /// How long until the reset, from the response's own `Date` header when it had one
-    /// (immune to a skewed client clock). See [`RateLimit::time_until_reset`].
+    /// (immune to a skewed client clock), at most [`MAX_RESET_WAIT`]. See
+    /// [`RateLimit::time_until_reset`]; set it through [`with_retry_after`](Self::with_retry_after)
+    /// so the cap applies (every reader in the SDK applies it again through
+    /// [`capped_wait`](Self::capped_wait)).
     pub retry_after: Option<Duration>,
+    /// The server's reset time was more than [`MAX_RESET_WAIT`] away, which a daily quota cannot
+    /// be: the wait was capped at that.
+    pub reset_capped: bool,
 }
 
+/// What the message adds when the server's reset time was implausible.
+const CAPPED_NOTE: &str = "; the server's reset time was implausible (more than 24 h away), so the wait is capped at 24 h";
+
 impl QuotaExhausted {
-    /// A quota refusal (for token providers and tests; the API's is built by the decoder).
+    /// A quota refusal (for token providers and tests; the API's is built by the decoder). The
+    /// wait is capped at [`MAX_RESET_WAIT`].
     pub fn new(
         message: impl Into<String>,
         rate_limit: Option<RateLimit>,
@@ -365,8 +375,27 @@ impl QuotaExhausted {
         Self {
             message: message.into(),
             rate_limit,
-            retry_after,
+            retry_after: None,
+            reset_capped: false,
         }
+        .with_retry_after(retry_after)
+    }
+
+    /// Sets the wait until the reset, capped at [`MAX_RESET_WAIT`] (and marked
+    /// [`reset_capped`](Self::reset_capped) when the cap applied).
+    #[must_use]
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.reset_capped |= retry_after.is_some_and(|wait| wait > MAX_RESET_WAIT);
+        self.retry_after = retry_after.map(|wait| wait.min(MAX_RESET_WAIT));
+        self
+    }
+
+    /// The wait until the reset, never more than [`MAX_RESET_WAIT`] even if
+    /// [`retry_after`](Self::retry_after) was set by hand. What the SDK's retry loop and token
+    /// manager read.
+    #[must_use]
+    pub fn capped_wait(&self) -> Option<Duration> {
+        self.retry_after.map(|wait| wait.min(MAX_RESET_WAIT))
     }
 }
 
@@ -449,5 +478,31 @@ mod tests {
             "reset",
         ));
         assert!(reset.is_retryable());
+    }
+
+    #[test]
+    fn s4_a_reset_years_away_is_capped_at_a_day_and_says_so() {
+        let ten_years = Duration::from_secs(10 * 365 * 86_400);
+        let rate_limit = RateLimit::new(1000, 0, 2_000_000_000);
+        let quota = QuotaExhausted::new("Daily limit", Some(rate_limit), Some(ten_years));
+        assert_eq!(quota.retry_after, Some(MAX_RESET_WAIT));
+        assert!(quota.reset_capped);
+        let message = Error::QuotaExhausted(quota).to_string();
+        assert!(message.contains("implausible"), "{message}");
+        assert!(message.contains("capped at 24 h"), "{message}");
+
+        let plausible = QuotaExhausted::new("Daily limit", None, Some(Duration::from_secs(60)));
+        assert_eq!(plausible.retry_after, Some(Duration::from_secs(60)));
+        assert!(!plausible.reset_capped);
+        assert!(
+            !Error::QuotaExhausted(plausible)
+                .to_string()
+                .contains("capped")
+        );
+
+        // A wait set by hand past the cap is still read capped.
+        let mut by_hand = QuotaExhausted::new("Daily limit", None, None);
+        by_hand.retry_after = Some(Duration::MAX);
+        assert_eq!(by_hand.capped_wait(), Some(MAX_RESET_WAIT));
     }
 }

@@ -14,6 +14,11 @@ pub const HEADER_REMAINING: &str = "x-ratelimit-remaining";
 /// `X-RateLimit-Reset`: Unix seconds of the next reset (00:00:00 UTC).
 pub const HEADER_RESET: &str = "x-ratelimit-reset";
 
+/// The longest wait the SDK derives from a server's header: the daily quota resets at the next
+/// 00:00 UTC, so never more than 24 hours away. A later reset (a broken or hostile server) is
+/// capped to this, so it can never pause minting or a retry for longer than a day.
+pub const MAX_RESET_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// The daily playback-token quota as the mint route reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -75,8 +80,10 @@ impl RateLimit {
             .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
     }
 
-    /// How long until the quota resets. Uses the response's `Date` when known; otherwise the
-    /// caller's wall clock `now_unix` (seconds). Zero when the reset is already past.
+    /// How long until the quota resets, as the server says it. Uses the response's `Date` when
+    /// known; otherwise the caller's wall clock `now_unix` (seconds). Zero when the reset is
+    /// already past. Not capped: [`QuotaExhausted`](crate::QuotaExhausted) caps what it waits
+    /// at [`MAX_RESET_WAIT`].
     #[must_use]
     pub fn time_until_reset(&self, now_unix: Option<u64>) -> Option<Duration> {
         let now = self.server_time.or(now_unix)?;

@@ -101,7 +101,7 @@ impl RetryPolicy {
             return RetryDecision::GiveUp;
         }
         if let Error::QuotaExhausted(quota) = error {
-            return match quota.retry_after {
+            return match quota.capped_wait() {
                 // One extra second: the reset is a whole Unix second and clocks drift a little.
                 Some(wait) if wait <= self.max_quota_wait => {
                     RetryDecision::RetryAfter(wait + Duration::from_secs(1))
@@ -156,11 +156,11 @@ mod tests {
     }
 
     fn quota(wait: Option<u64>) -> Error {
-        Error::QuotaExhausted(QuotaExhausted {
-            message: "Daily limit of 1000 playback tokens exceeded.".into(),
-            rate_limit: Some(RateLimit::new(1000, 0, 1_795_564_800)),
-            retry_after: wait.map(Duration::from_secs),
-        })
+        Error::QuotaExhausted(QuotaExhausted::new(
+            "Daily limit of 1000 playback tokens exceeded.",
+            Some(RateLimit::new(1000, 0, 1_795_564_800)),
+            wait.map(Duration::from_secs),
+        ))
     }
 
     #[test]
@@ -251,5 +251,17 @@ mod tests {
         let p = RetryPolicy::default();
         assert_eq!(p.backoff(1, f64::NAN), Duration::from_millis(125));
         assert_eq!(p.backoff(1, 7.0), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn s4_a_retry_never_sleeps_past_the_reset_cap() {
+        // Even a policy that sleeps through any quota wait sleeps at most a day (and a second).
+        let p = RetryPolicy::default().with_max_quota_wait(Duration::MAX);
+        let mut refusal = QuotaExhausted::new("Daily limit", None, None);
+        refusal.retry_after = Some(Duration::from_secs(10 * 365 * 86_400));
+        assert_eq!(
+            p.decide(Route::Mint, 1, &Error::QuotaExhausted(refusal), 0.5),
+            RetryDecision::RetryAfter(crate::rate_limit::MAX_RESET_WAIT + Duration::from_secs(1))
+        );
     }
 }

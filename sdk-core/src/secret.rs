@@ -50,13 +50,15 @@ impl PlaybackToken {
     /// Only the character set is checked (a token travels in a URL path segment), so a provider
     /// bug surfaces here rather than as a confusing 404 later.
     pub fn new(token: impl Into<String>) -> Result<Self, BuildError> {
-        let token = token.into();
-        if token.is_empty() || token.len() > 4096 {
+        // Wrapped at once, so a refused token is wiped too.
+        let token = Self(token.into());
+        if token.0.is_empty() || token.0.len() > 4096 {
             return Err(BuildError::InvalidToken {
                 reason: "must be 1 to 4096 characters",
             });
         }
         if !token
+            .0
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
         {
@@ -64,26 +66,27 @@ impl PlaybackToken {
                 reason: "must contain only URL-safe characters (A-Z a-z 0-9 - _ . ~)",
             });
         }
-        Ok(Self(token))
+        Ok(token)
     }
 }
 
 impl UserToken {
     /// Wraps a user's bearer token (an RS256 JWT issued by the dashboard's identity provider).
     pub fn new(token: impl Into<String>) -> Result<Self, BuildError> {
-        let token = token.into();
-        if token.is_empty() || token.len() > 16 * 1024 {
+        // Wrapped at once, so a refused token is wiped too.
+        let token = Self(token.into());
+        if token.0.is_empty() || token.0.len() > 16 * 1024 {
             return Err(BuildError::InvalidToken {
                 reason: "user token must be 1 to 16384 characters",
             });
         }
         // It goes into a header: refuse anything that is not a visible ASCII character.
-        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        if !token.0.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(BuildError::InvalidToken {
                 reason: "user token must contain only visible ASCII characters",
             });
         }
-        Ok(Self(token))
+        Ok(token)
     }
 }
 

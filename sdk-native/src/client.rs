@@ -7,12 +7,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use http::Request;
 use http::header::{HeaderValue, USER_AGENT};
-use sdk_core::endpoint::Endpoint;
+use sdk_core::endpoint::{Endpoint, Route};
 use sdk_core::retry::{RetryDecision, RetryPolicy};
-use sdk_core::{ApiKey, BaseUrl, BuildError, Error, TokenConfig};
+use sdk_core::{
+    ApiKey, BaseUrl, BuildError, Error, TokenConfig, TransportError, TransportErrorKind,
+};
 use tracing::Instrument;
+use zeroize::{Zeroize, Zeroizing};
 
-use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport, Transport};
 
 /// The default per-attempt timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -42,6 +45,7 @@ pub(crate) struct Inner {
     transport: Arc<dyn Transport>,
     timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: u64,
     user_agent: HeaderValue,
     pub(crate) tokens: Arc<crate::playback::Tokens>,
 }
@@ -97,7 +101,11 @@ impl Client {
             loop {
                 let request = endpoint.to_request(&self.inner.base)?;
                 let outcome = match self.exchange(request).await {
-                    Ok(response) => endpoint.parse_response(&response),
+                    Ok(response) => {
+                        let output = endpoint.parse_response(&response);
+                        wipe_body(route, response);
+                        output
+                    }
                     Err(err) => Err(err),
                 };
                 let err = match outcome {
@@ -132,27 +140,55 @@ impl Client {
         request
             .headers_mut()
             .insert(USER_AGENT, self.inner.user_agent.clone());
-        match tokio::time::timeout(self.inner.timeout, self.inner.transport.send(request)).await {
-            Err(_) => Err(Error::Timeout {
-                after: self.inner.timeout,
-            }),
-            Ok(result) => result.map_err(Error::Transport),
+        let response = match tokio::time::timeout(
+            self.inner.timeout,
+            self.inner.transport.send(request),
+        )
+        .await
+        {
+            Err(_) => {
+                return Err(Error::Timeout {
+                    after: self.inner.timeout,
+                });
+            }
+            Ok(result) => result.map_err(Error::Transport)?,
+        };
+        // The default transport stops reading at the cap; this holds a custom one to it too.
+        let max = self.inner.max_response_bytes;
+        if u64::try_from(response.body().len()).map_or(true, |len| len > max) {
+            return Err(Error::Transport(TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                format!("the response body is larger than the {max}-byte cap"),
+            )));
         }
+        Ok(response)
     }
 }
 
-/// A quota error whose response had no `Date` gets its wait from this machine's clock.
-fn fill_quota_wait(mut err: Error) -> Error {
-    if let Error::QuotaExhausted(quota) = &mut err
-        && quota.retry_after.is_none()
+/// Wipes the body of a response whose route may carry a secret (a minted token, a new API key,
+/// an AES key) once it has been decoded, when the SDK holds the only reference to it.
+pub(crate) fn wipe_body(route: Route, response: http::Response<Bytes>) {
+    if route.response_holds_secret()
+        && let Ok(mut body) = response.into_body().try_into_mut()
     {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .ok();
-        quota.retry_after = quota.rate_limit.and_then(|r| r.time_until_reset(now));
+        body[..].zeroize();
     }
-    err
+}
+
+/// A quota error whose response had no `Date` gets its wait from this machine's clock (capped,
+/// like every wait derived from a server header, at a day).
+fn fill_quota_wait(err: Error) -> Error {
+    match err {
+        Error::QuotaExhausted(quota) if quota.retry_after.is_none() => {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .ok();
+            let wait = quota.rate_limit.and_then(|r| r.time_until_reset(now));
+            Error::QuotaExhausted(quota.with_retry_after(wait))
+        }
+        other => other,
+    }
 }
 
 /// Builds a [`Client`].
@@ -160,12 +196,13 @@ fn fill_quota_wait(mut err: Error) -> Error {
 #[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    key: Option<String>,
+    key: Option<Zeroizing<String>>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     token_config: Option<TokenConfig>,
     user_agent: Option<String>,
-    http: Option<reqwest::Client>,
+    max_response_bytes: Option<u64>,
+    http: Option<reqwest::ClientBuilder>,
     transport: Option<Arc<dyn Transport>>,
 }
 
@@ -182,7 +219,7 @@ impl ClientBuilder {
     /// The API key (`ak_live_…` or `ak_test_…`). Validated at [`build`](Self::build); held only
     /// in memory, redacted in `Debug`, zeroized when the last clone of the client is dropped.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
+        self.key = Some(Zeroizing::new(key.into()));
         self
     }
 
@@ -216,9 +253,20 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through this `reqwest::Client` (its pool, proxy and TLS settings).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Sends through a `reqwest::Client` built from `builder` (its pool, proxy and TLS
+    /// settings). The SDK applies its own redirect policy before building — same origin only,
+    /// no `Referer` (see [`transport`](crate::transport)) — replacing any set on `builder`.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
+        self
+    }
+
+    /// Caps every response body at `bytes` (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB); a larger response fails with
+    /// [`TransportErrorKind::BodyTooLarge`]. The default transport stops reading at the cap; a
+    /// custom [`Transport`] is held to it once it has returned the body.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -234,7 +282,11 @@ impl ClientBuilder {
             Some(url) => BaseUrl::new(url)?,
             None => BaseUrl::production(),
         };
-        let key = self.key.map(ApiKey::new).transpose()?;
+        // Moved out, not copied: the builder's buffer becomes the key's.
+        let key = self
+            .key
+            .map(|mut key| ApiKey::new(std::mem::take(&mut *key)))
+            .transpose()?;
         let mut agent = format!("ansdev-sdk-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(product) = &self.user_agent {
             agent.push(' ');
@@ -245,10 +297,15 @@ impl ClientBuilder {
                 name: "user_agent",
                 reason: "must be visible ASCII".into(),
             })?;
-        let transport = match (self.transport, self.http) {
-            (Some(transport), _) => transport,
-            (None, Some(http)) => Arc::new(ReqwestTransport::new(http)),
-            (None, None) => Arc::new(ReqwestTransport::default()),
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(
+                ReqwestTransport::from_builder(self.http.unwrap_or_default())?
+                    .with_max_response_bytes(max_response_bytes),
+            ),
         };
         let token_config = self.token_config.unwrap_or_default();
         // The sessions' mint provider calls back into this client, which owns the sessions'
@@ -260,6 +317,7 @@ impl ClientBuilder {
             transport,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retry: self.retry.unwrap_or_default(),
+            max_response_bytes,
             user_agent,
             tokens: Arc::new(crate::playback::Tokens::new(
                 token_config,

@@ -10,6 +10,7 @@ use sdk_core::endpoint::{FetchSegment, master_playlist_url, media_playlist_url};
 use sdk_core::hls::{Encryption, parse_master, parse_media, resolve_uri};
 use sdk_core::{AesKey, DecodeError, DecodeErrorKind, Error, PlaybackToken};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
+use zeroize::Zeroizing;
 
 use crate::PlaybackSession;
 
@@ -142,12 +143,13 @@ impl PlaybackSession {
         })
     }
 
-    fn playlist_url(&self, token: &PlaybackToken, rendition: &str) -> String {
-        if rendition.is_empty() {
+    /// The playlist's URL, which holds the token: wiped when dropped.
+    fn playlist_url(&self, token: &PlaybackToken, rendition: &str) -> Zeroizing<String> {
+        Zeroizing::new(if rendition.is_empty() {
             master_playlist_url(self.client.base_url(), token, self.job_id())
         } else {
             media_playlist_url(self.client.base_url(), token, self.job_id(), rendition)
-        }
+        })
     }
 }
 

@@ -19,6 +19,52 @@
 //! The API key lives only in memory: it is validated when the client is built, redacted in
 //! `Debug`, never logged (`tracing` spans name the route, never a URL that carries a token), and
 //! zeroized when the last clone of the client is dropped.
+//!
+//! # Hostile servers
+//!
+//! The default transport never follows a redirect to another origin (scheme, host, port): such
+//! a call fails with [`TransportErrorKind::RedirectRefused`](sdk_core::TransportErrorKind) before
+//! any request reaches the other origin, so neither `x-ansdev-key`, a user token nor a playback
+//! token in a URL path can be carried there. Response bodies are capped
+//! ([`ClientBuilder::max_response_bytes`], 64 MiB by default), and no wait derived from a server
+//! header (a quota reset) exceeds [`MAX_RESET_WAIT`](sdk_core::rate_limit::MAX_RESET_WAIT), a
+//! day. See the [`transport`] module for the details.
+//!
+//! # Secrets in memory
+//!
+//! What the SDK does with its own copies of the API key, user tokens, playback tokens and new
+//! API keys:
+//!
+//! - They are held in types that zeroize on drop (`ApiKey`, `UserToken`, `PlaybackToken`,
+//!   `AesKey`); the builder holds the key in a zeroizing buffer until `build` moves it (no copy)
+//!   into the `ApiKey`.
+//! - An auth header (`x-ansdev-key`, `Authorization`, `Cookie`) and a URL with a token in its
+//!   path are assembled at their final size in a buffer that zeroizes itself when the request's
+//!   last reference is dropped — by the SDK, by a custom [`Transport`], or by reqwest.
+//! - A minted token is decoded into self-wiping strings; a refused token is wiped; the
+//!   `playerUrl` the playback sessions do not keep is wiped.
+//! - A response body of a route that carries a secret (mint, key creation, AES key delivery)
+//!   is wiped once decoded when the SDK holds its only reference; the default transport grows
+//!   its body buffer by hand, wiping the buffer it outgrew.
+//!
+//! The `c8_…` test checks this with a scanning allocator: after requests of every kind through
+//! an [`FnTransport`] and dropping the client, no block freed by the SDK still holds a secret.
+//!
+//! What it cannot wipe, honestly:
+//!
+//! - reqwest turns the request's URI into a `url::Url` (a copy of a tokenized URL) and hyper
+//!   writes the request line and headers into its own write buffer (HTTP/2: HPACK-encoded, auth
+//!   headers never indexed); rustls encrypts from its own buffers. Those are freed without
+//!   wiping.
+//! - Responses pass through hyper's read buffers and the operating system's socket buffers
+//!   before the SDK sees them; those keep a minted token or a new API key until reused.
+//! - [`MintedToken::player_url`](sdk_core::MintedToken) returned by
+//!   [`Client::mint_playback_token`] is a plain `String` (it repeats the token): wipe it yourself
+//!   (`zeroize::Zeroize`) if you keep the `MintedToken` around. The public URL builders of
+//!   `sdk_core::endpoint` (`master_playlist_url`, …) also return strings the caller owns.
+//! - Anything the application copied itself (the `&str` it passed to
+//!   [`ClientBuilder::api_key`], environment variables), and memory the operating system swaps out
+//!   or writes to a core dump.
 
 mod client;
 mod download;
@@ -26,14 +72,16 @@ mod keys;
 pub mod playback;
 #[cfg(feature = "axum")]
 pub mod token_endpoint;
-mod transport;
+pub mod transport;
 mod videos;
 
 pub use client::{Client, ClientBuilder};
 pub use download::{DownloadProgress, DownloadSummary};
 pub use keys::KeysClient;
 pub use playback::{PlaybackEvent, PlaybackSession};
-pub use transport::{BoxFuture, FnTransport, ReqwestTransport, Transport};
+pub use transport::{
+    BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, FnTransport, MAX_REDIRECTS, ReqwestTransport, Transport,
+};
 
 pub use sdk_core;
 pub use sdk_core::endpoint::VideoQuery;

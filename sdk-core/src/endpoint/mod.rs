@@ -4,10 +4,11 @@
 mod keys;
 mod playback;
 mod videos;
+mod wiped;
 
 use bytes::Bytes;
-use http::header::{self, HeaderValue};
-use http::{Method, Request, Response};
+use http::header;
+use http::{Method, Request, Response, Uri};
 
 use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
@@ -60,6 +61,16 @@ impl Route {
         !matches!(self, Route::CreateApiKey)
     }
 
+    /// Whether a successful answer of this route holds a secret (a minted token, a new API key,
+    /// an AES key): a front end wipes such a body once it has been decoded.
+    #[must_use]
+    pub fn response_holds_secret(self) -> bool {
+        matches!(
+            self,
+            Route::Mint | Route::CreateApiKey | Route::Key | Route::SessionKey
+        )
+    }
+
     /// A short stable name (`"mint"`, `"key"`, …), as used in traces.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -101,41 +112,37 @@ pub(crate) enum Auth<'a> {
 }
 
 /// Builds a request with the auth header marked sensitive, and `Content-Length: 0` on bodyless
-/// POSTs (the API's front end answers 411 without it).
-pub(crate) fn build(
+/// POSTs (the API's front end answers 411 without it). The auth header's bytes are wiped when the
+/// request is dropped (see [`wiped`]).
+pub(crate) fn build<U>(
     method: Method,
-    url: String,
+    url: U,
     auth: Auth<'_>,
     accept: &'static str,
     json_body: Option<Vec<u8>>,
-) -> Result<Request<Bytes>, BuildError> {
+) -> Result<Request<Bytes>, BuildError>
+where
+    Uri: TryFrom<U>,
+    <Uri as TryFrom<U>>::Error: Into<http::Error>,
+{
     let mut builder = Request::builder()
         .method(method.clone())
         .uri(url)
         .header(header::ACCEPT, accept);
-    let sensitive = |value: String| -> Result<HeaderValue, BuildError> {
-        let mut value = HeaderValue::try_from(value).map_err(|_| BuildError::InvalidToken {
-            reason: "contains characters not allowed in a header",
-        })?;
-        value.set_sensitive(true);
-        Ok(value)
-    };
     match auth {
         Auth::None => {}
         Auth::ApiKey(key) => {
-            builder = builder.header(API_KEY_HEADER, sensitive(key.expose_secret().to_owned())?);
+            let value = wiped::header_value(&[key.expose_secret().as_bytes()])?;
+            builder = builder.header(API_KEY_HEADER, value);
         }
         Auth::Bearer(token) => {
-            builder = builder.header(
-                header::AUTHORIZATION,
-                sensitive(format!("Bearer {}", token.expose_secret()))?,
-            );
+            let value = wiped::header_value(&[b"Bearer ", token.expose_secret().as_bytes()])?;
+            builder = builder.header(header::AUTHORIZATION, value);
         }
         Auth::SessionCookie(token) => {
-            builder = builder.header(
-                header::COOKIE,
-                sensitive(format!("ansdev_session={}", token.expose_secret()))?,
-            );
+            let value =
+                wiped::header_value(&[b"ansdev_session=", token.expose_secret().as_bytes()])?;
+            builder = builder.header(header::COOKIE, value);
         }
     }
     let body = match json_body {

@@ -2,8 +2,9 @@
 
 use bytes::Bytes;
 use http::{Method, Request, Response};
+use zeroize::Zeroizing;
 
-use super::{Auth, Endpoint, Route, build, segment};
+use super::{Auth, Endpoint, Route, build, segment, wiped};
 use crate::base_url::BaseUrl;
 use crate::envelope::decode_error_response;
 use crate::error::{BuildError, DecodeError, DecodeErrorKind, Error};
@@ -13,17 +14,72 @@ use crate::secret::{AesKey, PlaybackToken, UserToken};
 const PLAYLIST: &str = "application/vnd.apple.mpegurl";
 const OCTETS: &str = "application/octet-stream";
 
-/// URL of a video's multivariant (master) playlist for a token.
-#[must_use]
-pub fn master_playlist_url(base: &BaseUrl, token: &PlaybackToken, job_id: &VideoId) -> String {
-    base.join(&format!(
-        "/v1/video/playback/manifest/{}/{}/master.m3u8",
-        segment(token.expose_secret()),
-        segment(job_id.as_str())
-    ))
+// A token is never percent-encoded: `PlaybackToken::new` admits only unreserved characters, so
+// it goes into a path as it is, with no intermediate (unwiped) encoded copy. Video ids are
+// restricted the same way; renditions are encoded.
+
+/// The pieces of the master playlist's path after the base URL.
+fn master_parts<'a>(token: &'a PlaybackToken, job_id: &'a VideoId) -> [&'a str; 5] {
+    [
+        "/v1/video/playback/manifest/",
+        token.expose_secret(),
+        "/",
+        job_id.as_str(),
+        "/master.m3u8",
+    ]
 }
 
-/// URL of one rendition's media playlist for a token.
+fn media_parts<'a>(
+    token: &'a PlaybackToken,
+    job_id: &'a VideoId,
+    rendition: &'a str,
+) -> [&'a str; 7] {
+    [
+        "/v1/video/playback/manifest/",
+        token.expose_secret(),
+        "/",
+        job_id.as_str(),
+        "/",
+        rendition,
+        "/index.m3u8",
+    ]
+}
+
+fn key_parts<'a>(token: &'a PlaybackToken, job_id: &'a VideoId) -> [&'a str; 4] {
+    [
+        "/v1/video/playback/key/",
+        token.expose_secret(),
+        "/",
+        job_id.as_str(),
+    ]
+}
+
+/// `base` followed by `parts`, as a `String` the caller owns (and should wipe: it holds the
+/// token).
+fn url_string(base: &BaseUrl, parts: &[&str]) -> String {
+    let mut all = Vec::with_capacity(parts.len() + 1);
+    all.push(base.as_str());
+    all.extend_from_slice(parts);
+    wiped::string(&all)
+}
+
+/// `base` followed by `parts`, as a URI whose buffer is wiped when the request is dropped.
+fn url_uri(base: &BaseUrl, parts: &[&str]) -> Result<http::Uri, BuildError> {
+    let mut all = Vec::with_capacity(parts.len() + 1);
+    all.push(base.as_str());
+    all.extend_from_slice(parts);
+    wiped::uri(&all)
+}
+
+/// URL of a video's multivariant (master) playlist for a token. The string holds the token:
+/// wipe it when done (e.g. keep it in a `zeroize::Zeroizing`).
+#[must_use]
+pub fn master_playlist_url(base: &BaseUrl, token: &PlaybackToken, job_id: &VideoId) -> String {
+    url_string(base, &master_parts(token, job_id))
+}
+
+/// URL of one rendition's media playlist for a token. The string holds the token: wipe it when
+/// done.
 #[must_use]
 pub fn media_playlist_url(
     base: &BaseUrl,
@@ -31,22 +87,15 @@ pub fn media_playlist_url(
     job_id: &VideoId,
     rendition: &str,
 ) -> String {
-    base.join(&format!(
-        "/v1/video/playback/manifest/{}/{}/{}/index.m3u8",
-        segment(token.expose_secret()),
-        segment(job_id.as_str()),
-        segment(rendition)
-    ))
+    let rendition: std::borrow::Cow<'_, str> = segment(rendition).into();
+    url_string(base, &media_parts(token, job_id, &rendition))
 }
 
-/// URL of the JWT-authenticated key-delivery route for a token.
+/// URL of the JWT-authenticated key-delivery route for a token. The string holds the token:
+/// wipe it when done.
 #[must_use]
 pub fn key_url(base: &BaseUrl, token: &PlaybackToken, job_id: &VideoId) -> String {
-    base.join(&format!(
-        "/v1/video/playback/key/{}/{}",
-        segment(token.expose_secret()),
-        segment(job_id.as_str())
-    ))
+    url_string(base, &key_parts(token, job_id))
 }
 
 fn text_body(response: &Response<Bytes>) -> Result<String, Error> {
@@ -99,7 +148,7 @@ impl Endpoint for FetchMasterPlaylist<'_> {
         Route::MasterPlaylist
     }
     fn to_request(&self, base: &BaseUrl) -> Result<Request<Bytes>, BuildError> {
-        let url = master_playlist_url(base, self.token, self.job_id);
+        let url = url_uri(base, &master_parts(self.token, self.job_id))?;
         build(Method::GET, url, Auth::None, PLAYLIST, None)
     }
     fn parse_response(&self, response: &Response<Bytes>) -> Result<String, Error> {
@@ -139,7 +188,8 @@ impl Endpoint for FetchMediaPlaylist<'_> {
                 reason: "must be 1 to 32 characters".into(),
             });
         }
-        let url = media_playlist_url(base, self.token, self.job_id, self.rendition);
+        let rendition: std::borrow::Cow<'_, str> = segment(self.rendition).into();
+        let url = url_uri(base, &media_parts(self.token, self.job_id, &rendition))?;
         build(Method::GET, url, Auth::None, PLAYLIST, None)
     }
     fn parse_response(&self, response: &Response<Bytes>) -> Result<String, Error> {
@@ -168,13 +218,8 @@ impl Endpoint for FetchKey<'_> {
         Route::Key
     }
     fn to_request(&self, base: &BaseUrl) -> Result<Request<Bytes>, BuildError> {
-        build(
-            Method::GET,
-            key_url(base, self.token, self.job_id),
-            Auth::None,
-            OCTETS,
-            None,
-        )
+        let url = url_uri(base, &key_parts(self.token, self.job_id))?;
+        build(Method::GET, url, Auth::None, OCTETS, None)
     }
     fn parse_response(&self, response: &Response<Bytes>) -> Result<AesKey, Error> {
         key_body(response)
@@ -216,17 +261,27 @@ impl Endpoint for FetchSessionKey<'_> {
     }
 }
 
-/// `GET` of a segment URL taken from a media playlist (public, no token).
-#[derive(Debug, Clone)]
+/// `GET` of a segment URL taken from a media playlist (public, no token — unless the playlist
+/// listed it relative to its own tokenized URL, which is why the URL is wiped on drop and never
+/// printed).
+#[derive(Clone)]
 pub struct FetchSegment {
-    url: String,
+    url: Zeroizing<String>,
 }
 
 impl FetchSegment {
     /// A segment at an absolute URL (as listed in the media playlist).
     #[must_use]
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into() }
+        Self {
+            url: Zeroizing::new(url.into()),
+        }
+    }
+}
+
+impl std::fmt::Debug for FetchSegment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchSegment").finish_non_exhaustive()
     }
 }
 
@@ -242,13 +297,8 @@ impl Endpoint for FetchSegment {
                 reason: "must be an absolute http(s) URL".into(),
             });
         }
-        build(
-            Method::GET,
-            self.url.clone(),
-            Auth::None,
-            "video/mp2t",
-            None,
-        )
+        let url = wiped::uri(&[self.url.as_str()])?;
+        build(Method::GET, url, Auth::None, "video/mp2t", None)
     }
     fn parse_response(&self, response: &Response<Bytes>) -> Result<Bytes, Error> {
         if !response.status().is_success() {

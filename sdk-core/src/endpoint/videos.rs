@@ -6,6 +6,7 @@ use bytes::Bytes;
 use http::{Method, Request, Response};
 use serde::Deserialize;
 
+use super::wiped::WipedString;
 use super::{Auth, Endpoint, Route, build, segment};
 use crate::api_key::ApiKey;
 use crate::base_url::BaseUrl;
@@ -203,10 +204,11 @@ impl<'a> MintPlaybackToken<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MintBody {
-    token: String,
+    // Wiped if decoding fails after them, or the token is refused.
+    token: WipedString,
     expires_in: u64,
     #[serde(default)]
-    player_url: Option<String>,
+    player_url: Option<WipedString>,
 }
 
 impl Endpoint for MintPlaybackToken<'_> {
@@ -225,9 +227,9 @@ impl Endpoint for MintPlaybackToken<'_> {
     }
 
     fn parse_response(&self, response: &Response<Bytes>) -> Result<MintedToken, Error> {
-        let body: MintBody = decode_json(response, Envelope::Ansdev)?;
+        let mut body: MintBody = decode_json(response, Envelope::Ansdev)?;
         let status = Some(response.status());
-        let token = PlaybackToken::new(body.token).map_err(|_| {
+        let token = PlaybackToken::new(body.token.take()).map_err(|_| {
             DecodeError::new(
                 status,
                 DecodeErrorKind::Field {
@@ -249,7 +251,7 @@ impl Endpoint for MintPlaybackToken<'_> {
         Ok(MintedToken {
             token,
             expires_in: Duration::from_secs(body.expires_in),
-            player_url: body.player_url,
+            player_url: body.player_url.as_mut().map(WipedString::take),
             // A malformed header must not throw away a token that already spent quota.
             rate_limit: RateLimit::from_headers(response.headers()).ok().flatten(),
         })

@@ -121,17 +121,16 @@ impl TokenManager {
     /// The quota is used up: pause minting for every video until the reset and fail every
     /// waiting caller at once rather than let them wait for hours.
     fn pause_minting(&mut self, video: &VideoId, refusal: &QuotaExhausted, now: Instant) {
+        // Capped again here: a provider may have set the wait by hand to anything.
+        let refusal = refusal.clone().with_retry_after(refusal.retry_after);
         let wait = refusal
-            .retry_after
+            .capped_wait()
             .unwrap_or(self.config.quota_fallback_wait);
         let mut until = now + wait;
         if let Some(block) = &self.quota_block {
             until = until.max(block.until);
         }
-        let block = QuotaBlock {
-            until,
-            refusal: refusal.clone(),
-        };
+        let block = QuotaBlock { until, refusal };
         let error = block.error_at(now);
         self.quota_block = Some(block);
         if let Some(slot) = self.slots.get_mut(video) {

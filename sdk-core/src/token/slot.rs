@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use zeroize::Zeroize;
+
 use crate::clock::Instant;
 use crate::model::MintedToken;
 use crate::rate_limit::RateLimit;
@@ -24,12 +26,16 @@ pub(super) struct Held {
 
 impl Held {
     pub(super) fn new(
-        minted: MintedToken,
+        mut minted: MintedToken,
         generation: Generation,
         now: Instant,
         margin: Duration,
         after_rejection: bool,
     ) -> Self {
+        // The player URL repeats the token and is not kept: wipe it rather than free it as is.
+        if let Some(url) = minted.player_url.as_mut() {
+            url.zeroize();
+        }
         Self {
             token: minted.token,
             generation,

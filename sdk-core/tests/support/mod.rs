@@ -46,6 +46,8 @@ pub(crate) enum Answer {
     Unavailable,
     /// 404 `VIDEO_NOT_FOUND`.
     NotFound,
+    /// A 429 whose `X-RateLimit-Reset` is ten years away (a broken or hostile server).
+    ResetYearsAway,
 }
 
 /// The mint route of a fake API with a daily quota per UTC day.
@@ -144,6 +146,13 @@ impl FakeApi {
                 .header("content-type", "text/html")
                 .body(Bytes::from_static(b"<html><body>503 Service Unavailable</body></html>"))
                 .unwrap(),
+            Answer::ResetYearsAway => json(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    r#"{{"success":false,"error":{{"code":"RATE_LIMIT_EXCEEDED","message":"Daily limit of {limit} playback tokens exceeded.","status":429}}}}"#
+                ),
+                Some((limit, 0, unix + 10 * 365 * 86_400, unix)),
+            ),
             Answer::NotFound => json(
                 StatusCode::NOT_FOUND,
                 r#"{"success":false,"error":{"code":"VIDEO_NOT_FOUND","message":"Video not found.","status":404}}"#.into(),

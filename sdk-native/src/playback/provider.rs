@@ -78,7 +78,9 @@ impl TokenProvider for ApiMint {
             let endpoint = MintPlaybackToken::new(client.api_key()?, video);
             let request = endpoint.to_request(client.base_url())?;
             let response = client.exchange(request).await?;
-            endpoint.parse_response(&response)
+            let minted = endpoint.parse_response(&response);
+            crate::client::wipe_body(endpoint.route(), response);
+            minted
         })
     }
 }
