@@ -36,7 +36,7 @@ impl Upstream {
 pub fn counting_client(server: &Server, key: &str) -> (Client, Arc<Upstream>) {
     let upstream = Arc::new(Upstream::default());
     let counts = upstream.clone();
-    let inner = ReqwestTransport::new(reqwest::Client::builder().no_proxy().build().unwrap());
+    let inner = ReqwestTransport::from_builder(reqwest::Client::builder().no_proxy()).unwrap();
     let transport = FnTransport::new(move |request: http::Request<Bytes>| {
         let path = request.uri().path();
         if request.method() == http::Method::POST && path.ends_with("/playback-token") {
