@@ -10,6 +10,7 @@ mod binary;
 mod common;
 mod dev;
 mod fixtures;
+mod hostile_net;
 mod keys;
 mod mint;
 mod persistence;
