@@ -159,8 +159,8 @@ async fn every_flag_is_also_an_environment_variable() {
     assert_eq!(r.status(), 200);
 }
 
-/// Runs the binary to completion (it is expected to refuse to start) and returns its exit
-/// status and stderr.
+/// Runs the binary, which is expected to refuse to start: returns its exit status and stderr.
+/// A binary still running after 20 s has started instead; it is killed and the test fails.
 fn refused(args: &[&str], envs: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_server-reference"));
     cmd.args(args)
@@ -170,11 +170,27 @@ fn refused(args: &[&str], envs: &[(&str, &str)]) -> (std::process::ExitStatus, S
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    let output = cmd.output().unwrap();
-    (
-        output.status,
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let mut server = Server(cmd.spawn().unwrap());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{args:?} started instead of refusing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    server
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status, stderr)
 }
 
 fn stderr_of(mut server: Server) -> String {
@@ -305,7 +321,11 @@ async fn c12_a_bad_master_key_file_is_a_clear_error_that_does_not_echo_it() {
 async fn s3_dev_on_a_public_address_refuses_to_start_unless_explicitly_allowed() {
     let (status, stderr) = refused(&["--dev", "--addr", "0.0.0.0:0"], &[]);
     assert!(!status.success());
-    assert!(stderr.contains("--dev-allow-remote"), "{stderr}");
+    assert!(
+        stderr.contains("would let anyone who reaches it mint user JWTs"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("add --dev-allow-remote"), "{stderr}");
 
     let (server, lines) = spawn(&["--dev", "--dev-allow-remote", "--addr", "0.0.0.0:0"], &[]);
     assert!(
