@@ -266,15 +266,13 @@ impl Config {
             ),
         ];
         for (flag, value, range) in bounded {
-            if let Some(value) = value {
-                if !range.contains(&value) {
-                    return Err(ConfigError::OutOfRange {
-                        flag,
-                        value,
-                        min: *range.start(),
-                        max: *range.end(),
-                    });
-                }
+            if let Some(value) = value.filter(|v| !range.contains(v)) {
+                return Err(ConfigError::OutOfRange {
+                    flag,
+                    value,
+                    min: *range.start(),
+                    max: *range.end(),
+                });
             }
         }
         if !(1..=MAX_CONNECTIONS_LIMIT).contains(&self.max_connections) {
