@@ -133,7 +133,8 @@ impl RunningServer {
     }
 }
 
-/// Binds `config.addr`, prepares the store (seeding an empty one) and serves in the background.
+/// Checks `config` ([`Config::validate`]), binds `config.addr`, prepares the store (seeding an
+/// empty one) and serves in the background with the connection limits of the config.
 pub async fn serve(config: Config) -> Result<RunningServer, StartError> {
     config.validate()?;
     if config.dev && !config.addr.ip().is_loopback() {

@@ -485,6 +485,43 @@ async fn c5_at_the_connection_cap_a_new_client_waits_for_a_free_slot() {
     assert!(hog_closed <= answered, "served past the connection cap");
 }
 
+#[tokio::test]
+async fn c5_shutdown_lets_a_request_in_flight_finish_and_closes_idle_connections() {
+    let h = start().await;
+    let r = h
+        .post_json(
+            "/dev/faults",
+            &json!({"route": "get", "status": 200, "count": 1, "delayMs": 500}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let mut idle = TcpStream::connect(h.server.addr()).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).await.unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let Harness {
+        server, http, base, ..
+    } = h;
+    let slow = tokio::spawn(async move {
+        http.get(format!("{base}/v1/video/{ENC}"))
+            .header("x-ansdev-key", KEY)
+            .send()
+            .await
+            .map(|r| r.status())
+    });
+    // Let the delayed request reach the server before it is told to stop.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::timeout(PATIENCE, server.shutdown())
+        .await
+        .expect("shutdown did not finish")
+        .unwrap();
+    assert_eq!(slow.await.unwrap().unwrap(), 200);
+    assert!(until_closed(&mut idle).await.is_some());
+}
+
 // ---------------------------------------------------------------------------------------------
 // S5: h2c.
 
