@@ -288,7 +288,14 @@ async fn s2_a_slow_identity_provider_with_a_warm_cache_still_answers_200() {
             .expect("a valid request waited for the slow identity provider");
         assert_eq!(r.status(), 200);
     }
-    // The refresh was started (once) in the background.
+    // The refresh was started in the background, once: the ten requests joined it.
+    let started = tokio::time::timeout(PATIENCE, async {
+        while idp.fetches() < 2 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(started.is_ok(), "no refresh was started");
     assert_eq!(idp.fetches(), 2);
 }
 
