@@ -57,14 +57,22 @@ async fn c5_three_hundred_half_open_connections_neither_starve_healthz_nor_stay_
 }
 
 #[tokio::test]
-async fn c5_a_connection_that_sends_nothing_is_dropped_after_the_header_timeout() {
+async fn c5_connections_that_never_send_a_request_are_dropped_after_the_header_timeout() {
     let h = start_with(|c| c.header_read_timeout_seconds = 1).await;
     let mut silent = TcpStream::connect(h.server.addr()).await.unwrap();
     // Two bytes of the HTTP/2 preface: the protocol is not even decided yet.
     let mut partial_preface = TcpStream::connect(h.server.addr()).await.unwrap();
     partial_preface.write_all(b"PR").await.unwrap();
+    // A complete h2c preface and an empty SETTINGS frame, then no request (HTTP/2 has no
+    // header timer of hyper's: the accept loop's own bound must catch it).
+    let mut h2_no_request = TcpStream::connect(h.server.addr()).await.unwrap();
+    h2_no_request
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        .await
+        .unwrap();
     assert!(until_closed(&mut silent).await.is_some());
     assert!(until_closed(&mut partial_preface).await.is_some());
+    assert!(until_closed(&mut h2_no_request).await.is_some());
 }
 
 #[tokio::test]
