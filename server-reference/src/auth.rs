@@ -1,14 +1,15 @@
 //! Authentication: API keys (the `x-ansdev-key` header) and user JWTs (RS256 via JWKS).
 
 use axum::http::HeaderMap;
-use jsonwebtoken::jwk::JwkSet;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jsonwebtoken::{Algorithm, Validation};
 use sdk_core::ErrorCode;
 use sdk_core::endpoint::API_KEY_HEADER;
 use serde::Deserialize;
 
 use crate::crypto::hash_api_key;
 use crate::error::ApiError;
+use crate::jwks::JwksError;
+use crate::jwt_shape::user_token_kid;
 use crate::state::AppState;
 use crate::store::KeyRow;
 
@@ -44,16 +45,24 @@ pub(crate) fn api_key(
 /// Why a user JWT was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum UserAuthError {
-    /// Missing, malformed, badly signed, expired or for another issuer/audience.
+    /// Missing, malformed, badly signed, expired, not yet valid, issued in the future, or for
+    /// another issuer/audience.
     Unauthorized,
-    /// The JWKS could not be fetched or read.
+    /// The JWKS could not be fetched or read, and no cached keys were usable.
     JwksUnavailable,
 }
+
+/// How far a user JWT's `nbf` and `iat` may lie ahead of the server clock: clock skew between
+/// the identity provider and this server. A token from further ahead came from a wrong clock
+/// (or was made to outlive its issuer's intent) and is refused.
+pub(crate) const USER_TOKEN_LEEWAY_SECONDS: i64 = 60;
 
 #[derive(Deserialize)]
 struct UserClaims {
     sub: String,
     exp: i64,
+    nbf: Option<i64>,
+    iat: Option<i64>,
 }
 
 /// The `Bearer` token of an `Authorization` header.
@@ -80,51 +89,30 @@ pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .map(|(_, value)| value)
 }
 
-/// Verifies a user JWT against the JWKS at `--jwks-url` (fetched on each call, so a rotated
-/// key or an unreachable provider shows at once) and returns its subject, the user id.
+/// Verifies a user JWT against the (cached) JWKS at `--jwks-url` and returns its subject, the
+/// user id. The token's shape is checked first ([`user_token_kid`]), so junk never costs a
+/// JWKS fetch; then the signature, `iss`, `aud`, and on the server clock `exp`, `nbf` and `iat`.
 pub(crate) async fn user(state: &AppState, token: &str) -> Result<String, UserAuthError> {
-    let header = jsonwebtoken::decode_header(token).map_err(|_| UserAuthError::Unauthorized)?;
-    if header.alg != Algorithm::RS256 {
-        return Err(UserAuthError::Unauthorized);
-    }
-    let jwks = fetch_jwks(state).await?;
-    let jwk = match &header.kid {
-        Some(kid) => jwks.find(kid),
-        None => jwks.keys.first(),
-    }
-    .ok_or(UserAuthError::Unauthorized)?;
-    let key = DecodingKey::from_jwk(jwk).map_err(|_| UserAuthError::Unauthorized)?;
+    let kid = user_token_kid(token).ok_or(UserAuthError::Unauthorized)?;
+    let key = state.inner.jwks.key(&kid).await.map_err(|err| match err {
+        JwksError::UnknownKid => UserAuthError::Unauthorized,
+        JwksError::Unavailable => UserAuthError::JwksUnavailable,
+    })?;
     let mut validation = Validation::new(Algorithm::RS256);
     validation.set_issuer(&[&state.inner.jwt_issuer]);
     validation.set_audience(&[&state.inner.jwt_audience]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    // Expiry is checked against the server clock (movable in dev mode), not the wall clock.
+    // Time claims are checked against the server clock (movable in dev mode), not the wall clock.
     validation.validate_exp = false;
-    let data = jsonwebtoken::decode::<UserClaims>(token, &key, &validation)
-        .map_err(|_| UserAuthError::Unauthorized)?;
-    if data.claims.exp <= state.clock().unix() || data.claims.sub.is_empty() {
+    validation.validate_nbf = false;
+    let claims = jsonwebtoken::decode::<UserClaims>(token, &key, &validation)
+        .map_err(|_| UserAuthError::Unauthorized)?
+        .claims;
+    let now = state.clock().unix();
+    let ahead =
+        |t: Option<i64>| t.is_some_and(|t| t > now.saturating_add(USER_TOKEN_LEEWAY_SECONDS));
+    if claims.exp <= now || ahead(claims.nbf) || ahead(claims.iat) || claims.sub.is_empty() {
         return Err(UserAuthError::Unauthorized);
     }
-    Ok(data.claims.sub)
-}
-
-async fn fetch_jwks(state: &AppState) -> Result<JwkSet, UserAuthError> {
-    let response = state
-        .inner
-        .http
-        .get(&state.inner.jwks_url)
-        .send()
-        .await
-        .map_err(|err| {
-            tracing::warn!(error = %err, "JWKS unreachable");
-            UserAuthError::JwksUnavailable
-        })?;
-    if !response.status().is_success() {
-        tracing::warn!(status = %response.status(), "JWKS fetch failed");
-        return Err(UserAuthError::JwksUnavailable);
-    }
-    response
-        .json::<JwkSet>()
-        .await
-        .map_err(|_| UserAuthError::JwksUnavailable)
+    Ok(claims.sub)
 }

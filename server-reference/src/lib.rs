@@ -19,10 +19,14 @@
 mod auth;
 mod clock;
 mod config;
+mod connections;
 mod crypto;
 mod error;
 mod faults;
 mod idp;
+mod jwks;
+mod jwt_shape;
+mod master_key_file;
 mod media;
 mod routes;
 mod seed;
@@ -32,7 +36,8 @@ mod store;
 mod tokens;
 
 pub use clock::ServerClock;
-pub use config::Config;
+pub use config::{Config, ConfigError};
+pub use master_key_file::MasterKeyFileError;
 pub use sdk_core as core;
 pub use seed::{SeedApiKey, SeedFile, SeedUser, SeedVideo};
 pub use server::{RunningServer, StartError, serve};

@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use server_reference::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -15,7 +16,17 @@ async fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = Config::parse();
+    let matches = Config::command().get_matches();
+    let config = match Config::from_arg_matches(&matches) {
+        Ok(config) => config,
+        Err(err) => err.exit(),
+    };
+    if matches.value_source("master_key") == Some(ValueSource::CommandLine) {
+        tracing::warn!(
+            "--master-key on the command line is visible to every local user (ps, /proc): \
+             use --master-key-file PATH or ANSDEV_MASTER_KEY"
+        );
+    }
     let server = match server_reference::serve(config).await {
         Ok(server) => server,
         Err(err) => {

@@ -1,4 +1,5 @@
-//! Start-up: bind, open the store, seed an empty database, serve.
+//! Start-up: validate the configuration, bind, open the store, seed an empty database, serve
+//! (the connections themselves are `connections`' business).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,9 +10,12 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::clock::ServerClock;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
+use crate::connections::ConnectionLimits;
 use crate::crypto::{BadMasterKey, MasterKey};
 use crate::faults::FaultSet;
+use crate::jwks::{JwksCache, JwksSettings};
+use crate::master_key_file::MasterKeyFileError;
 use crate::seed::{self, DemoInfo, SeedError};
 use crate::state::{AppState, Inner};
 use crate::store::{Store, StoreError};
@@ -28,11 +32,20 @@ pub enum StartError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The configuration is refused (see [`ConfigError`]).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// `--master-key` is malformed.
     #[error(transparent)]
     MasterKey(#[from] BadMasterKey),
+    /// `--master-key-file` could not be read or is malformed.
+    #[error(transparent)]
+    MasterKeyFile(#[from] MasterKeyFileError),
     /// A file database needs a stable master key.
-    #[error("--master-key is required with --db (the wrapped video keys must survive a restart)")]
+    #[error(
+        "a master key is required with --db (the wrapped video keys must survive a restart): \
+         --master-key-file PATH or ANSDEV_MASTER_KEY"
+    )]
     MasterKeyRequired,
     /// The database could not be opened.
     #[error("database: {0}")]
@@ -120,8 +133,16 @@ impl RunningServer {
     }
 }
 
-/// Binds `config.addr`, prepares the store (seeding an empty one) and serves in the background.
+/// Checks `config` ([`Config::validate`]), binds `config.addr`, prepares the store (seeding an
+/// empty one) and serves in the background with the connection limits of the config.
 pub async fn serve(config: Config) -> Result<RunningServer, StartError> {
+    config.validate()?;
+    if config.dev && !config.addr.ip().is_loopback() {
+        tracing::warn!(
+            addr = %config.addr,
+            "--dev-allow-remote: the dev routes (user JWTs, clock, faults) are reachable from other hosts"
+        );
+    }
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|source| StartError::Bind {
@@ -150,13 +171,8 @@ pub async fn serve(config: Config) -> Result<RunningServer, StartError> {
     };
     let (tx, rx) = oneshot::channel::<()>();
     let app = crate::router(state.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let limits = ConnectionLimits::from_config(&config);
+    let task = tokio::spawn(crate::connections::run(listener, app, limits, rx));
     tracing::info!(%addr, dev = config.dev, "server started");
     Ok(RunningServer {
         addr,
@@ -175,10 +191,11 @@ pub(crate) fn state_for_tests() -> AppState {
 }
 
 fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError> {
-    let master_key = match (&config.master_key, &config.db) {
-        (Some(hex_key), _) => MasterKey::from_hex(hex_key)?,
-        (None, None) => MasterKey::random(),
-        (None, Some(_)) => return Err(StartError::MasterKeyRequired),
+    let master_key = match (&config.master_key, &config.master_key_file, &config.db) {
+        (Some(hex_key), _, _) => MasterKey::from_hex(hex_key)?,
+        (None, Some(path), _) => crate::master_key_file::read(path)?,
+        (None, None, None) => MasterKey::random(),
+        (None, None, Some(_)) => return Err(StartError::MasterKeyRequired),
     };
     let store = Store::open(config.db.as_deref())?;
     // The server fetches its own JWKS over loopback when it listens on every interface.
@@ -193,16 +210,16 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let jwks_url = config
-        .jwks_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{self_addr}/.well-known/jwks.json"));
-    let mut http = reqwest::Client::builder().timeout(Duration::from_secs(5));
-    // A system proxy must not intercept a JWKS on this machine (the default is our own).
-    if is_loopback_url(&jwks_url) {
-        http = http.no_proxy();
-    }
-    let http = http.build().map_err(|e| StartError::Http(e.to_string()))?;
+    let jwks = JwksCache::new(JwksSettings {
+        url: config
+            .jwks_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{self_addr}/.well-known/jwks.json")),
+        ttl: Duration::from_secs(config.jwks_cache_seconds),
+        refetch_cooldown: Duration::from_secs(config.jwks_refetch_cooldown_seconds),
+        timeout: Duration::from_secs(config.jwks_timeout_seconds),
+    })
+    .map_err(|e| StartError::Http(e.to_string()))?;
     Ok(AppState {
         inner: Arc::new(Inner {
             store,
@@ -212,42 +229,12 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
             token_ttl_seconds: config.effective_token_ttl(),
             public_base,
             dev: config.dev,
-            jwks_url,
+            jwks,
             jwt_issuer: config.jwt_issuer.clone(),
             jwt_audience: config.jwt_audience.clone(),
             cors_origin: config.cors_origin.clone(),
             faults: FaultSet::default(),
-            http,
             player_assets: config.player_assets_dir(),
         }),
     })
-}
-
-fn is_loopback_url(url: &str) -> bool {
-    let Ok(url) = reqwest::Url::parse(url) else {
-        return false;
-    };
-    match url.host_str() {
-        Some("localhost") => true,
-        Some(host) => host
-            .trim_matches(['[', ']'])
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback()),
-        None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn loopback_urls() {
-        assert!(super::is_loopback_url(
-            "http://127.0.0.1:8787/.well-known/jwks.json"
-        ));
-        assert!(super::is_loopback_url("http://[::1]:1/x"));
-        assert!(super::is_loopback_url("http://localhost/x"));
-        assert!(!super::is_loopback_url(
-            "https://cognito-idp.example.com/jwks.json"
-        ));
-    }
 }

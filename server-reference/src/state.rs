@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::clock::ServerClock;
 use crate::crypto::MasterKey;
 use crate::faults::FaultSet;
+use crate::jwks::JwksCache;
 use crate::store::Store;
 
 /// Everything the handlers share. Cheap to clone.
@@ -26,12 +27,12 @@ pub(crate) struct Inner {
     /// Base of absolute URLs in playlists and player URLs, without a trailing slash.
     pub(crate) public_base: String,
     pub(crate) dev: bool,
-    pub(crate) jwks_url: String,
+    /// The identity provider's signing keys, cached (see `jwks`).
+    pub(crate) jwks: JwksCache,
     pub(crate) jwt_issuer: String,
     pub(crate) jwt_audience: String,
     pub(crate) cors_origin: String,
     pub(crate) faults: FaultSet,
-    pub(crate) http: reqwest::Client,
     /// The Player SDK package directory the hosted player page's assets come from.
     pub(crate) player_assets: PathBuf,
 }

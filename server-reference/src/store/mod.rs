@@ -14,12 +14,51 @@ use rusqlite::Connection;
 pub(crate) use keys::KeyRow;
 pub(crate) use videos::{VideoQuery, VideoRow};
 
+/// Creates the database file readable by its owner only (0600) when it does not exist yet.
+/// SQLite gives its `-journal`, `-wal` and `-shm` companions the database file's permissions,
+/// so they are private too. An existing file keeps its mode (its owner chose it), with a
+/// warning when other users may read it: it holds key hashes and wrapped video keys.
+fn create_private(path: &Path) -> StoreResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            warn_if_shared(path);
+            Ok(())
+        }
+        Err(err) => Err(StoreError::Create(err)),
+    }
+}
+
+#[cfg(unix)]
+fn warn_if_shared(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
+        tracing::warn!(
+            path = %path.display(),
+            "the database file is readable by other users: chmod 600 it"
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_shared(_path: &Path) {}
+
 /// A store failure (never shown to clients: routes answer `INTERNAL_ERROR`).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// SQLite refused an operation.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The database file could not be created.
+    #[error("cannot create the database file: {0}")]
+    Create(std::io::Error),
     /// A previous holder of the connection panicked.
     #[error("store lock poisoned")]
     Poisoned,
@@ -81,7 +120,10 @@ impl Store {
     /// Opens (and creates the schema of) a file database, or an in-memory one for `None`.
     pub(crate) fn open(path: Option<&Path>) -> StoreResult<Self> {
         let conn = match path {
-            Some(path) => Connection::open(path)?,
+            Some(path) => {
+                create_private(path)?;
+                Connection::open(path)?
+            }
             None => Connection::open_in_memory()?,
         };
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;

@@ -10,6 +10,7 @@ mod binary;
 mod common;
 mod dev;
 mod fixtures;
+mod hostile_net;
 mod hostile_routes;
 mod keys;
 mod mint;
