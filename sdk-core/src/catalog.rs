@@ -180,6 +180,9 @@ catalog! {
     /// 405: the route exists but not with this method.
     MethodNotAllowed = "METHOD_NOT_ALLOWED", 405, AnsdevExtension, retryable: false, ReportBug,
         "Method not allowed.";
+    /// 408: the request was not completed in time (a stalled body); the connection is closed.
+    RequestTimeout = "REQUEST_TIMEOUT", 408, AnsdevExtension, retryable: true, RetryLater,
+        "The request was not completed in time.";
     /// 500: an unexpected server failure.
     InternalError = "INTERNAL_ERROR", 500, AnsdevExtension, retryable: true, RetryLater,
         "Internal server error.";

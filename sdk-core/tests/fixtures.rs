@@ -160,8 +160,8 @@ fn every_catalog_code_parses_from_its_fixture() {
         }
     }
     assert_eq!(
-        seen, 24,
-        "16 Ansdev-envelope and 8 Intelligence-envelope fixtures"
+        seen, 25,
+        "17 Ansdev-envelope and 8 Intelligence-envelope fixtures"
     );
 }
 

@@ -214,11 +214,7 @@ async fn serve_connection(
 /// 408 in the Ansdev envelope; the connection is closed after it (see [`RequestGuard`]).
 fn request_timeout_response() -> Response<Body> {
     let status = StatusCode::REQUEST_TIMEOUT;
-    let body = crate::error::ansdev_body(
-        &ErrorCode::from_wire("REQUEST_TIMEOUT"),
-        Some("The request was not completed in time."),
-        status,
-    );
+    let body = crate::error::ansdev_body(&ErrorCode::RequestTimeout, None, status);
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(

@@ -48,7 +48,7 @@ pub(crate) fn issue_user_token(
         iss: issuer,
         aud: audience,
         iat: now,
-        exp: now + USER_TOKEN_TTL_SECONDS,
+        exp: now.checked_add(USER_TOKEN_TTL_SECONDS)?,
     };
     jsonwebtoken::encode(&header, &claims, &key).ok()
 }
