@@ -58,10 +58,9 @@
 //!   wiping.
 //! - Responses pass through hyper's read buffers and the operating system's socket buffers
 //!   before the SDK sees them; those keep a minted token or a new API key until reused.
-//! - [`MintedToken::player_url`](sdk_core::MintedToken) returned by
-//!   [`Client::mint_playback_token`] is a plain `String` (it repeats the token): wipe it yourself
-//!   (`zeroize::Zeroize`) if you keep the `MintedToken` around. The public URL builders of
-//!   `sdk_core::endpoint` (`master_playlist_url`, …) also return strings the caller owns.
+//! - Copies the application makes of [`MintedToken::player_url`](sdk_core::MintedToken) (which
+//!   repeats the token and wipes itself when dropped), and the strings the public URL builders of
+//!   `sdk_core::endpoint` (`master_playlist_url`, …) return to their caller.
 //! - Anything the application copied itself (the `&str` it passed to
 //!   [`ClientBuilder::api_key`], environment variables), and memory the operating system swaps out
 //!   or writes to a core dump.

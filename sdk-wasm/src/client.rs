@@ -132,7 +132,7 @@ impl AnsdevClient {
             let player_url = minted
                 .player_url
                 .as_deref()
-                .map_or(JsValue::NULL, JsValue::from_str);
+                .map_or(JsValue::NULL, |url| JsValue::from_str(url));
             set(&result, "playerUrl", &player_url);
             let rate_limit = minted
                 .rate_limit

@@ -5,6 +5,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{Method, Request, Response};
 use serde::Deserialize;
+use zeroize::Zeroizing;
 
 use super::wiped::WipedString;
 use super::{Auth, Endpoint, Route, build, segment};
@@ -251,7 +252,10 @@ impl Endpoint for MintPlaybackToken<'_> {
         Ok(MintedToken {
             token,
             expires_in: Duration::from_secs(body.expires_in),
-            player_url: body.player_url.as_mut().map(WipedString::take),
+            player_url: body
+                .player_url
+                .as_mut()
+                .map(|url| Zeroizing::new(url.take())),
             // A malformed header must not throw away a token that already spent quota.
             rate_limit: RateLimit::from_headers(response.headers()).ok().flatten(),
         })

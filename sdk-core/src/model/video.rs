@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 use super::ids::VideoId;
 use super::wire_enum::wire_enum;
@@ -159,8 +160,9 @@ pub struct MintedToken {
     pub token: PlaybackToken,
     /// Lifetime announced by the API (`expiresIn`), counted from receipt.
     pub expires_in: Duration,
-    /// The hosted player page for this token. It contains the token: treat it as a secret.
-    pub player_url: Option<String>,
+    /// The hosted player page for this token. It contains the token: treat it as a secret (it
+    /// is wiped when dropped; a copy you make is yours to wipe).
+    pub player_url: Option<Zeroizing<String>>,
     /// The quota state after this mint, when the headers were present and well-formed.
     pub rate_limit: Option<RateLimit>,
 }

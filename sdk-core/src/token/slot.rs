@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use zeroize::Zeroize;
 
 use crate::clock::Instant;
 use crate::model::MintedToken;
@@ -32,10 +31,8 @@ impl Held {
         margin: Duration,
         after_rejection: bool,
     ) -> Self {
-        // The player URL repeats the token and is not kept: wipe it rather than free it as is.
-        if let Some(url) = minted.player_url.as_mut() {
-            url.zeroize();
-        }
+        // The player URL repeats the token and is not kept: it wipes itself when dropped here.
+        drop(minted.player_url.take());
         Self {
             token: minted.token,
             generation,

@@ -380,7 +380,7 @@ async fn c13_bodies_over_the_limit_or_not_json_get_the_route_envelope() {
 async fn c13_an_expired_or_mismatched_token_page_shows_only_the_error_code() {
     let h = start().await;
     let minted = h.mint(KEY, ENC).await.unwrap();
-    let url = minted.player_url.unwrap();
+    let url = minted.player_url.unwrap().to_string();
     let prefix = &KEY[..12];
     let live = into_http(h.http.get(&url).send().await.unwrap()).await;
     assert!(

@@ -18,7 +18,7 @@ async fn mint_answers_token_ttl_player_url_and_quota_through_the_sdk() {
     assert_eq!(minted.expires_in, Duration::from_secs(300));
     let token = minted.token.expose_secret();
     assert_eq!(
-        minted.player_url.as_deref(),
+        minted.player_url.as_deref().map(String::as_str),
         Some(format!("{}/player/{ENC}?token={token}", h.base).as_str())
     );
     let rl = minted.rate_limit.unwrap();

@@ -363,7 +363,7 @@ async fn ffmpeg_decrypts_an_encrypted_rendition_into_a_valid_mp4() {
 async fn the_player_url_serves_a_page_until_the_token_expires() {
     let h = start().await;
     let minted = h.mint(KEY, ENC).await.unwrap();
-    let url = minted.player_url.unwrap();
+    let url = minted.player_url.unwrap().to_string();
     let token = minted.token.expose_secret().to_owned();
     let r = into_http(h.http.get(&url).send().await.unwrap()).await;
     assert_eq!(r.status(), 200);
