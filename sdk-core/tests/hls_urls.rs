@@ -77,7 +77,8 @@ fn token_replacement_in_manifest_and_key_urls() {
 
 // ---- a token goes only to the configured API ------------------------------------------------
 
-const ROUTE: &str = "/v1/video/playback/manifest/old.tok/3f9c2a1e-7b4d-4c8e-9a51-2d6f0b8e4c17/master.m3u8";
+const ROUTE: &str =
+    "/v1/video/playback/manifest/old.tok/3f9c2a1e-7b4d-4c8e-9a51-2d6f0b8e4c17/master.m3u8";
 
 #[test]
 fn c7_a_playback_shaped_url_on_another_origin_gets_no_token() {

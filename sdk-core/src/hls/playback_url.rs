@@ -99,9 +99,14 @@ impl PlaybackUrl {
             (Some("manifest"), Some(token), Some(job), Some("master.m3u8"), None, _) => {
                 (PlaybackUrlKind::Master, token, job)
             }
-            (Some("manifest"), Some(token), Some(job), Some(rendition), Some("index.m3u8"), None)
-                if VideoId::new(rendition).is_ok() =>
-            {
+            (
+                Some("manifest"),
+                Some(token),
+                Some(job),
+                Some(rendition),
+                Some("index.m3u8"),
+                None,
+            ) if VideoId::new(rendition).is_ok() => {
                 // A rendition is held to the id alphabet (unreserved, never `.` or `..`).
                 let kind = PlaybackUrlKind::Media {
                     rendition: rendition.to_owned(),
