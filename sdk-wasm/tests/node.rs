@@ -293,6 +293,34 @@ async fn urls_get_the_current_token_and_key_uris_map_to_the_key_route() {
 }
 
 #[wasm_bindgen_test]
+async fn c7_playback_shaped_urls_off_the_configured_api_get_no_token() {
+    let calls = Rc::new(Cell::new(0));
+    let player = player_with(provider(calls.clone(), 0, 300.0, 0), &[]);
+    let route = "/v1/video/playback/manifest/old/job_1/720p/index.m3u8";
+    assert!(player.needs_token(&format!("{BASE}{route}")));
+    for url in [
+        format!("http://127.0.0.1:8788{route}"),
+        format!("https://127.0.0.1:8787{route}"),
+        format!("http://evil.example{route}"),
+        format!("http://127.0.0.1:8787@evil.example{route}"),
+        format!("http://evil.example\\@127.0.0.1:8787{route}"),
+        format!("{BASE}/prefix/..{route}"),
+        format!("//127.0.0.1:8787{route}"),
+        route.to_owned(),
+    ] {
+        assert!(!player.needs_token(&url), "{url}");
+        assert!(
+            settle(player.authorize_url(url))
+                .await
+                .unwrap()
+                .is_undefined(),
+            "nothing to authorize"
+        );
+    }
+    assert_eq!(calls.get(), 0, "no token was even minted");
+}
+
+#[wasm_bindgen_test]
 async fn an_expired_token_is_healed_once_and_a_second_refusal_gives_up() {
     let calls = Rc::new(Cell::new(0));
     let player = player_with(provider(calls.clone(), 0, 300.0, 0), &[]);
