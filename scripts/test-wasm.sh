@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser package and runs its tests: wasm-bindgen tests under Node and in headless
-# Chromium, the package's loader and API-key transport tests under Node, and the end-to-end playback tests in Chromium
-# against server-reference. Installs what it needs on a fresh machine: the wasm32 target, the
-# wasm-bindgen CLI matching Cargo.lock, the npm packages of sdk-wasm/package-lock.json, and
-# Chromium + chromedriver (and ffmpeg) via apt.
+# Chromium, the package's loader and API-key transport tests under Node, and the end-to-end
+# playback tests in Chromium against server-reference. Installs what it needs on a fresh
+# machine: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock, the npm packages of
+# sdk-wasm/package-lock.json, and Chromium + chromedriver (and ffmpeg) via apt.
 #
 # Every test step checks that tests really ran: a runner that finds nothing fails the script.
 set -euo pipefail
