@@ -136,8 +136,7 @@ async fn read_body(
         let start = body.len();
         let end = start.saturating_add(chunk.length() as usize);
         if end > max {
-            // The promise settles once the stream is torn down; nothing waits for it.
-            let _ = reader.cancel();
+            // `send` aborts the fetch, which tears the stream and the connection down.
             return Err(body_too_large(max).into());
         }
         body.resize(end, 0);

@@ -8,9 +8,10 @@
 //! (a `/` to a browser), whitespace and control characters (a browser drops tabs and
 //! newlines), non-ASCII text, relative and scheme-relative references, and anything but a
 //! literal, case-sensitive match of the base's path prefix followed by no `.` or `..`
-//! segment, plain or percent-encoded (so nothing can climb out of the prefix). A refusal only means "no token": the URL is loaded as written.
-//! Equivalent spellings a browser normalises are compared normalised: scheme and host
-//! case-insensitively, and an omitted port as the scheme's default.
+//! segment, plain or percent-encoded (so nothing can climb out of the prefix). A refusal only
+//! means "no token": the URL is loaded as written. Equivalent spellings a browser normalises
+//! are compared normalised: scheme and host case-insensitively, and an omitted (or
+//! zero-padded) port as the number it stands for.
 
 use crate::base_url::BaseUrl;
 
