@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser package and runs its tests: wasm-bindgen tests under Node and in headless
-# Chromium, the package's loader tests under Node, and the end-to-end playback tests in Chromium
-# against server-reference. Installs what it needs on a fresh machine: the wasm32 target, the
-# wasm-bindgen CLI matching Cargo.lock, the npm packages of sdk-wasm/package-lock.json, and
-# Chromium + chromedriver (and ffmpeg) via apt.
+# Chromium, the package's loader and API-key transport tests under Node, and the end-to-end
+# playback tests in Chromium against server-reference. Installs what it needs on a fresh
+# machine: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock, the npm packages of
+# sdk-wasm/package-lock.json, and Chromium + chromedriver (and ffmpeg) via apt.
 #
 # Every test step checks that tests really ran: a runner that finds nothing fails the script.
 set -euo pipefail
@@ -110,8 +110,8 @@ expect_ran "$logs/browser.log" "wasm (Chromium)"
 stop_server
 server_pid=""
 
-step "package tests under Node (hls.js loader)"
-node --test sdk-wasm/tests/loader.test.mjs 2>&1 | tee "$logs/loader.log"
+step "package tests under Node (hls.js loader; API-key transport against servers on 127.0.0.1)"
+node --test sdk-wasm/tests/loader.test.mjs sdk-wasm/tests/client.test.mjs 2>&1 | tee "$logs/loader.log"
 grep -Eq '^# pass [1-9]' "$logs/loader.log" || { echo "no loader test ran" >&2; exit 1; }
 grep -Eq '^# fail 0' "$logs/loader.log"
 

@@ -202,7 +202,7 @@ fn stable_key_uri_round_trips_and_maps_to_the_tokenized_key_url() {
         )
     );
     // The tokenized URL is itself a playback URL whose token can be refreshed.
-    let parsed = PlaybackUrl::parse(&url).unwrap();
+    let parsed = PlaybackUrl::parse(&base, &url).unwrap();
     assert_eq!(parsed.kind(), &PlaybackUrlKind::Key);
     assert_eq!(parsed.job_id(), &job());
     assert_eq!(
@@ -375,7 +375,7 @@ proptest! {
     fn arbitrary_text_never_panics(text in ".{0,200}", reference in ".{0,60}") {
         let _ = parse_media(&text);
         let _ = parse_master(&text);
-        let _ = PlaybackUrl::parse(&text);
+        let _ = PlaybackUrl::parse(&BaseUrl::production(), &text);
         let _ = resolve_uri(&text, &reference);
         let _ = resolve_uri("http://a/b/c/d;p?q", &reference);
         let _ = hls::parse_stable_key_uri(&text);

@@ -2,7 +2,9 @@
 //
 // hls.js is a peer dependency: the caller passes its `Hls` class in, so the package never
 // bundles a second copy. The loader below wraps `Hls.DefaultConfig.loader` and, for this
-// player's URLs only:
+// player's URLs only — which URL that is, sdk-core decides (`needsToken`): this video's
+// playback routes on the configured baseUrl's origin and path prefix; the same shape on any
+// other origin goes to the default loader untouched, with no token of ours:
 //  - puts the current token into manifest, playlist and key URLs at load time (a playlist
 //    fetched minutes ago still names an old token; hls.js never retries a 4xx);
 //  - rewrites media playlists so `#EXT-X-KEY` names the stable `ansdev-key://{jobId}`, which
@@ -31,7 +33,8 @@ function heldFor(player) {
 /**
  * The key a playback URL is held under: the URL without its token, so a playlist prefetched
  * with one token answers hls.js asking with another. Other URLs (the stable key URI) are
- * their own key.
+ * their own key. Only ever applied to URLs `needsToken` accepted: it names a cache entry,
+ * it never decides where a token goes.
  */
 function heldKey(url) {
   return url.replace(/\/v1\/video\/playback\/manifest\/[^/?#]+\//, '/v1/video/playback/manifest/-/');

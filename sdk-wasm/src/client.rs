@@ -3,7 +3,6 @@
 //! cookies, URLs or logs, and zeroized when the client is freed.
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use sdk_core::endpoint::{Endpoint, GetVideo, ListVideos, MintPlaybackToken, VideoQuery};
 use sdk_core::{ApiKey, BaseUrl, BuildError, Error, VideoId, VideoStatus};
@@ -16,7 +15,7 @@ use crate::js_error::{reject, set};
 use crate::options::{self, ClientOptions, VideoQueryOptions};
 use crate::player::{AnsdevPlayer, check_event};
 use crate::tokens::{KeyCell, MintSource, Tokens};
-use crate::transport;
+use crate::transport::{self, Limits};
 
 /// A client of the Ansdev API holding an API key in wasm memory.
 ///
@@ -33,7 +32,7 @@ struct ClientInner {
     base: BaseUrl,
     key: Rc<KeyCell>,
     tokens: Rc<Tokens>,
-    timeout: Duration,
+    limits: Limits,
 }
 
 impl Drop for AnsdevClient {
@@ -54,18 +53,22 @@ impl AnsdevClient {
             .map_err(|e| reject(&e.into()))?;
         let base = options::base_url(&options)?;
         let config = options::token_config(&options)?;
-        let timeout = options::timeout(&options)?;
+        let limits = Limits {
+            timeout: options::timeout(&options)?,
+            max_body: options::max_response_bytes(&options)?,
+        };
         let key = Rc::new(KeyCell::new(Some(key)));
         let source = MintSource::Api {
             base: base.clone(),
             key: key.clone(),
+            max_body: limits.max_body,
         };
         Ok(Self {
             inner: Rc::new(ClientInner {
                 base,
                 key,
                 tokens: Tokens::new(config, source),
-                timeout,
+                limits,
             }),
         })
     }
@@ -114,7 +117,7 @@ impl AnsdevClient {
             let request = endpoint
                 .to_request(&inner.base)
                 .map_err(|e| reject(&e.into()))?;
-            let response = transport::send(request, inner.timeout)
+            let response = transport::send(request, inner.limits)
                 .await
                 .map_err(|e| reject(&e))?;
             let minted = endpoint.parse_response(&response).map_err(|e| reject(&e))?;
@@ -202,7 +205,7 @@ impl ClientInner {
             || endpoint.to_request(&self.base).map_err(Error::from),
             |response| endpoint.parse_response(response),
             endpoint.route(),
-            self.timeout,
+            self.limits,
         )
         .await
     }
@@ -222,6 +225,11 @@ export interface ClientOptions extends TokenOptions {
   apiKey: string;
   /** Per-request timeout for the video routes (default 10 000). */
   timeoutMs?: number;
+  /**
+   * The largest response body read from the API, in bytes (default 16 MiB). A larger answer
+   * fails with `TRANSPORT_ERROR`, `kind: "BodyTooLarge"`, and is not retried.
+   */
+  maxResponseBytes?: number;
 }
 
 /** Query of `listVideos`. */

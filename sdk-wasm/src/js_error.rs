@@ -15,8 +15,9 @@ use wasm_bindgen::JsValue;
 pub(crate) const ERROR_NAME: &str = "AnsdevError";
 
 /// `error` as a JS `Error` named `AnsdevError`, with `code` (string), `status` (number or
-/// null), `retryable` (boolean) and, for a used-up quota, `retryAfterMs`. The message is the
-/// SDK's own, which never contains a key or a token.
+/// null), `retryable` (boolean), for a used-up quota `retryAfterMs`, and for a
+/// `TRANSPORT_ERROR` the `kind` of failure (e.g. `RedirectRefused`, `BodyTooLarge`). The
+/// message is the SDK's own, which never contains a key or a token.
 pub(crate) fn to_js_error(error: &Error) -> js_sys::Error {
     let js = js_sys::Error::new(&error.to_string());
     js.set_name(ERROR_NAME);
@@ -33,7 +34,27 @@ pub(crate) fn to_js_error(error: &Error) -> js_sys::Error {
     {
         set(&js, "retryAfterMs", &JsValue::from_f64(millis(*wait)));
     }
+    if let Error::Transport(transport) = error {
+        set(
+            &js,
+            "kind",
+            &JsValue::from_str(transport_kind(transport.kind)),
+        );
+    }
     js
+}
+
+/// The core's transport error kind by its Rust name, so apps can tell a refused redirect or
+/// an oversized body from a network failure.
+fn transport_kind(kind: TransportErrorKind) -> &'static str {
+    match kind {
+        TransportErrorKind::Connect => "Connect",
+        TransportErrorKind::ConnectionReset => "ConnectionReset",
+        TransportErrorKind::Cancelled => "Cancelled",
+        TransportErrorKind::RedirectRefused => "RedirectRefused",
+        TransportErrorKind::BodyTooLarge => "BodyTooLarge",
+        _ => "Other",
+    }
 }
 
 /// [`to_js_error`] as the value a promise rejects with.

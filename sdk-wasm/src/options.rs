@@ -54,6 +54,12 @@ export interface AnsdevError extends Error {
   retryable: boolean;
   /** For `RATE_LIMIT_EXCEEDED`: time until the quota resets, when known. */
   retryAfterMs?: number;
+  /**
+   * For `TRANSPORT_ERROR`: what failed. `RedirectRefused` (the API answered with a redirect,
+   * which requests carrying the API key never follow) and `BodyTooLarge` (an answer over
+   * `maxResponseBytes`) are final (`retryable: false`).
+   */
+  kind?: "Connect" | "ConnectionReset" | "Cancelled" | "RedirectRefused" | "BodyTooLarge" | "Other";
 }
 
 export interface RateLimitInfo {
@@ -182,6 +188,17 @@ pub(crate) fn token_config(options: &JsValue) -> Result<TokenConfig, JsValue> {
 pub(crate) fn timeout(options: &JsValue) -> Result<Duration, JsValue> {
     Ok(optional_number(options, "timeoutMs")?
         .map_or(Duration::from_secs(10), |ms| seconds(ms / 1000.0)))
+}
+
+/// The cap on a response body in bytes (`maxResponseBytes`, default 16 MiB), at least 1.
+#[cfg(feature = "client")]
+pub(crate) fn max_response_bytes(options: &JsValue) -> Result<usize, JsValue> {
+    match optional_number(options, "maxResponseBytes")? {
+        None => Ok(crate::transport::DEFAULT_MAX_RESPONSE_BYTES),
+        // `as` saturates: a cap beyond the address space is no cap at all.
+        Some(bytes) if bytes >= 1.0 => Ok(bytes as usize),
+        Some(_) => Err(invalid_argument("maxResponseBytes", "must be at least 1")),
+    }
 }
 
 /// Seconds as a duration; out-of-range values (checked finite and non-negative before) saturate

@@ -108,8 +108,10 @@ impl AnsdevPlayer {
         })
     }
 
-    /// Whether `url` is one this player authorizes: this video's playlists, its key route, or
-    /// its stable key URI `ansdev-key://{jobId}`.
+    /// Whether `url` is one this player authorizes: this video's playlists or key route on the
+    /// configured API's origin and under its path prefix, or its stable key URI
+    /// `ansdev-key://{jobId}`. A URL of the same shape anywhere else needs no token: it is
+    /// loaded as written.
     #[wasm_bindgen(js_name = needsToken)]
     pub fn needs_token(&self, url: &str) -> bool {
         self.inner.target(url).is_some()
@@ -117,7 +119,8 @@ impl AnsdevPlayer {
 
     /// `url` with the current token, at the moment of loading: a playlist URL gets the token
     /// swapped in, the stable key URI becomes `/v1/video/playback/key/{token}/{jobId}`.
-    /// Resolves to `undefined` for URLs that need no token (segments, other videos).
+    /// Resolves to `undefined` for URLs that need no token (segments, other videos, and
+    /// playback-shaped URLs on any origin or path other than the configured API's).
     #[wasm_bindgen(
         js_name = authorizeUrl,
         unchecked_return_type = "Promise<AuthorizedUrl | undefined>"
@@ -251,7 +254,9 @@ impl PlayerInner {
         if let Some(job) = parse_stable_key_uri(url) {
             return (job == self.job_id).then_some(Target::StableKey);
         }
-        PlaybackUrl::parse(url)
+        // Only URLs on the configured API's origin, under its prefix: the core refuses the
+        // rest, so a playlist naming another host never gets this player's token.
+        PlaybackUrl::parse(&self.base, url)
             .filter(|playback| *playback.job_id() == self.job_id)
             .map(Target::Playback)
     }

@@ -39,9 +39,14 @@ pub(crate) type KeyCell = RefCell<Option<ApiKey>>;
 pub(crate) enum MintSource {
     /// The application's async `tokenProvider(videoId)`, resolving to `{ token, expiresIn }`.
     Provider(js_sys::Function),
-    /// The API's mint route, with an API key held in wasm memory.
+    /// The API's mint route, with an API key held in wasm memory; answers larger than
+    /// `max_body` bytes are refused.
     #[cfg(feature = "client")]
-    Api { base: BaseUrl, key: Rc<KeyCell> },
+    Api {
+        base: BaseUrl,
+        key: Rc<KeyCell>,
+        max_body: usize,
+    },
 }
 
 impl std::fmt::Debug for MintSource {
@@ -201,8 +206,16 @@ impl Tokens {
         let result = match &self.source {
             MintSource::Provider(provider) => mint_with_provider(provider, &request.video).await,
             #[cfg(feature = "client")]
-            MintSource::Api { base, key } => {
-                mint_with_api(base, key, &request.video, self.request_timeout()).await
+            MintSource::Api {
+                base,
+                key,
+                max_body,
+            } => {
+                let limits = transport::Limits {
+                    timeout: self.request_timeout(),
+                    max_body: *max_body,
+                };
+                mint_with_api(base, key, &request.video, limits).await
             }
         };
         self.state
@@ -277,12 +290,12 @@ async fn mint_with_api(
     base: &BaseUrl,
     key: &KeyCell,
     video: &VideoId,
-    timeout: Duration,
+    limits: transport::Limits,
 ) -> Result<MintedToken, Error> {
     // A copy for the request's lifetime; it is zeroized when dropped.
     let key = key.borrow().clone().ok_or(BuildError::MissingApiKey)?;
     let endpoint = MintPlaybackToken::new(&key, video.clone());
-    let response = transport::send(endpoint.to_request(base)?, timeout).await?;
+    let response = transport::send(endpoint.to_request(base)?, limits).await?;
     endpoint.parse_response(&response)
 }
 

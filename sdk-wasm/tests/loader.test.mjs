@@ -281,6 +281,49 @@ test('a live playlist is not held, and a failed prefetch falls back to a load on
   assert.equal(flaky.seen.at(-1), `${BASE}/v1/video/playback/manifest/tokB/job_1/480p/index.m3u8`);
 });
 
+test('c7: a playlist naming playback-shaped URLs on other origins never sends them the current token', async () => {
+  const { player, minted } = playerWith(['tokA']);
+  const foreign = [
+    // Another port of the same host is another origin.
+    'http://127.0.0.1:9999/v1/video/playback/manifest/stale/job_1/720p/index.m3u8',
+    'https://evil.example/v1/video/playback/manifest/stale/job_1/480p/index.m3u8',
+    // Userinfo: the host is evil.example.
+    'http://127.0.0.1:8787@evil.example/v1/video/playback/manifest/stale/job_1/360p/index.m3u8',
+    // Same origin, outside the base's path: `..` climbs out once normalised.
+    `${BASE}/v1/video/playback/manifest/stale/job_1/../../../../../../elsewhere/index.m3u8`,
+  ];
+  const foreignKey = 'https://evil.example/v1/video/playback/key/stale/job_1';
+  const master = ['#EXTM3U', ...foreign.flatMap((uri, i) => [`#EXT-X-STREAM-INF:BANDWIDTH=${i + 1}`, uri]), ''].join('\n');
+  const media = MEDIA.replace('/video/key/job_1', foreignKey);
+  const { Hls, seen } = fakeHls((url) => {
+    if (url.endsWith('/master.m3u8')) return { status: 200, data: master };
+    if (url.endsWith('/index.m3u8')) return { status: 200, data: media };
+    return { status: 200, data: new ArrayBuffer(16) };
+  });
+  const { loader: Loader } = createHlsConfig(player, Hls);
+
+  assert.ok((await load(Loader, masterContext())).ok);
+  await settle();
+  assert.deepEqual(seen, [`${BASE}/v1/video/playback/manifest/tokA/job_1/master.m3u8`], 'nothing foreign prefetched');
+
+  // hls.js loads what the playlist names: each goes out exactly as written.
+  for (const url of [...foreign, foreignKey]) {
+    assert.equal(player.needsToken(url), false, url);
+    assert.equal(await player.authorizeUrl(url), undefined, url);
+    const answer = await load(Loader, { type: 'level', url });
+    assert.ok(answer.ok);
+    assert.equal(seen.at(-1), url, 'loaded untouched');
+  }
+  for (const url of seen.slice(1)) assert.ok(!url.includes('tokA'), `the current token went to ${url}`);
+
+  // A key line naming another origin in the API's own playlist still maps to the base's key route.
+  const own = await load(Loader, levelContext('720p'));
+  assert.match(own.response.data, /URI="ansdev-key:\/\/job_1"/);
+  assert.ok((await load(Loader, keyContext())).ok);
+  assert.equal(seen.at(-1), `${BASE}/v1/video/playback/key/tokA/job_1`);
+  assert.deepEqual(minted, ['vid_1']);
+});
+
 /** What the default loader passes as network details on an error: an XHR-like object. */
 function fakeXhr(body) {
   return { response: body };

@@ -293,6 +293,34 @@ async fn urls_get_the_current_token_and_key_uris_map_to_the_key_route() {
 }
 
 #[wasm_bindgen_test]
+async fn c7_playback_shaped_urls_off_the_configured_api_get_no_token() {
+    let calls = Rc::new(Cell::new(0));
+    let player = player_with(provider(calls.clone(), 0, 300.0, 0), &[]);
+    let route = "/v1/video/playback/manifest/old/job_1/720p/index.m3u8";
+    assert!(player.needs_token(&format!("{BASE}{route}")));
+    for url in [
+        format!("http://127.0.0.1:8788{route}"),
+        format!("https://127.0.0.1:8787{route}"),
+        format!("http://evil.example{route}"),
+        format!("http://127.0.0.1:8787@evil.example{route}"),
+        format!("http://evil.example\\@127.0.0.1:8787{route}"),
+        format!("{BASE}/prefix/..{route}"),
+        format!("//127.0.0.1:8787{route}"),
+        route.to_owned(),
+    ] {
+        assert!(!player.needs_token(&url), "{url}");
+        assert!(
+            settle(player.authorize_url(url))
+                .await
+                .unwrap()
+                .is_undefined(),
+            "nothing to authorize"
+        );
+    }
+    assert_eq!(calls.get(), 0, "no token was even minted");
+}
+
+#[wasm_bindgen_test]
 async fn an_expired_token_is_healed_once_and_a_second_refusal_gives_up() {
     let calls = Rc::new(Cell::new(0));
     let player = player_with(provider(calls.clone(), 0, 300.0, 0), &[]);
@@ -358,7 +386,7 @@ mod api_key_mode {
              globalThis.fetch = async (request) => {
                const body = await request.text();
                globalThis.__requests.push({
-                 method: request.method, url: request.url, body,
+                 method: request.method, url: request.url, body, redirect: request.redirect,
                  headers: Object.fromEntries(request.headers.entries()),
                });
                const a = await answer(request);
@@ -430,6 +458,11 @@ mod api_key_mode {
                 .as_deref(),
             Some(KEY)
         );
+        // A request carrying the key never follows a redirect (the host hands it back).
+        assert_eq!(
+            get(&sent, "redirect").as_string().as_deref(),
+            Some("manual")
+        );
 
         let video = settle(client.get_video("vid_1".into())).await.unwrap();
         assert_eq!(get(&video, "jobId").as_string().as_deref(), Some("job_1"));
@@ -469,6 +502,40 @@ mod api_key_mode {
             .unwrap_err();
         assert_ansdev_error(&error, "TIMEOUT", None, true);
         assert_eq!(requests().length(), 3);
+    }
+
+    #[wasm_bindgen_test]
+    async fn s1_answers_over_max_response_bytes_fail_typed_by_length_or_by_stream() {
+        // A declared length over the cap, then a body without one (read as a stream).
+        install_fetch(&format!(
+            "const body = JSON.stringify({{ success: true, data: {VIDEO_JSON} }}).padEnd(5000);
+             if (request.url.includes('vid_declared')) return {{ status: 200, body,
+               headers: {{ 'content-type': 'application/json', 'content-length': String(body.length) }} }};
+             if (request.url.includes('vid_streamed')) return {{ status: 200, body }};
+             return {{ status: 200, body: JSON.stringify({{ success: true, data: {VIDEO_JSON} }}) }};"
+        ));
+        let client = AnsdevClient::new(
+            obj(&[
+                ("apiKey", JsValue::from_str(KEY)),
+                ("baseUrl", JsValue::from_str(BASE)),
+                ("maxResponseBytes", JsValue::from_f64(1000.0)),
+            ])
+            .unchecked_into(),
+        )
+        .unwrap();
+        for id in ["vid_declared", "vid_streamed"] {
+            let error = settle(client.get_video(id.into())).await.unwrap_err();
+            assert_ansdev_error(&error, "TRANSPORT_ERROR", None, false);
+            assert_eq!(
+                get(&error, "kind").as_string().as_deref(),
+                Some("BodyTooLarge"),
+                "{id}"
+            );
+        }
+        assert_eq!(requests().length(), 2, "a body too large is never retried");
+        // Under the cap: read as before.
+        let video = settle(client.get_video("vid_1".into())).await.unwrap();
+        assert_eq!(get(&video, "jobId").as_string().as_deref(), Some("job_1"));
     }
 
     #[wasm_bindgen_test]

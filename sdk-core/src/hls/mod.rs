@@ -12,7 +12,9 @@
 //! 2. when hls.js loads that key, [`key_delivery_url`] maps it to the key route with the
 //!    current token;
 //! 3. every playlist or key URL hls.js requests is recognised by [`PlaybackUrl::parse`] and
-//!    sent with [`PlaybackUrl::with_token`], so it always carries the current token.
+//!    sent with [`PlaybackUrl::with_token`], so it always carries the current token — only a
+//!    URL on the configured API's origin, under its path prefix, is recognised: a token never
+//!    goes anywhere else.
 
 mod attributes;
 mod encryption;
@@ -25,6 +27,7 @@ mod media;
 mod playback_url;
 mod resolve;
 mod rewrite;
+mod under_base;
 
 pub use encryption::{Aes128Key, Encryption, IvSource};
 pub use error::{HlsError, Location};
