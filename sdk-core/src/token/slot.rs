@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-
 use crate::clock::Instant;
 use crate::model::MintedToken;
 use crate::rate_limit::RateLimit;
