@@ -37,6 +37,25 @@ impl BaseUrl {
                 reason: "must not contain a query, a fragment or whitespace",
             });
         }
+        // A base with credentials in it would send them to every route, and one with `.`/`..`
+        // segments or backslashes is read differently by browsers and by this crate's origin
+        // check: refuse both rather than guess (the token-placement check needs one spelling).
+        if authority.contains('@') {
+            return Err(BuildError::InvalidBaseUrl {
+                reason: "must not contain user information (user:password@)",
+            });
+        }
+        let path = &rest[authority.len()..];
+        if rest.contains('\\')
+            || path.split('/').any(|segment| {
+                let lower = segment.to_ascii_lowercase();
+                matches!(lower.as_str(), "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e.")
+            })
+        {
+            return Err(BuildError::InvalidBaseUrl {
+                reason: "must not contain dot segments or backslashes",
+            });
+        }
         if http::Uri::try_from(url).is_err() {
             return Err(BuildError::InvalidBaseUrl {
                 reason: "is not a valid URI",
@@ -90,5 +109,22 @@ mod tests {
         ] {
             assert!(BaseUrl::new(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn c7_a_base_with_credentials_or_dot_segments_is_refused() {
+        for bad in [
+            "https://user:secret@api.ansdev.cloud",
+            "https://api.ansdev.cloud@evil.example",
+            "https://api.ansdev.cloud/a/../b",
+            "https://api.ansdev.cloud/./v1",
+            "https://api.ansdev.cloud/%2E%2e/x",
+            "https://api.ansdev.cloud\\@evil.example",
+        ] {
+            let err = BaseUrl::new(bad).unwrap_err().to_string();
+            assert!(!err.contains("secret"), "{err}");
+            assert!(BaseUrl::new(bad).is_err(), "{bad}");
+        }
+        assert!(BaseUrl::new("https://api.ansdev.cloud/v1.2/prefix").is_ok());
     }
 }

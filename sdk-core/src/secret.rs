@@ -66,6 +66,13 @@ impl PlaybackToken {
                 reason: "must contain only URL-safe characters (A-Z a-z 0-9 - _ . ~)",
             });
         }
+        // A path segment of `.` or `..` would be collapsed by URL normalisation, moving the
+        // request to another route.
+        if matches!(token.0.as_str(), "." | "..") {
+            return Err(BuildError::InvalidToken {
+                reason: "must not be a dot segment",
+            });
+        }
         Ok(token)
     }
 }
@@ -107,6 +114,10 @@ mod tests {
         assert!(PlaybackToken::new("a/b").is_err());
         assert!(PlaybackToken::new("").is_err());
         assert!(PlaybackToken::new("a b").is_err());
+        // c7: a provider answering `..` would move the key request up one route.
+        assert!(PlaybackToken::new("..").is_err());
+        assert!(PlaybackToken::new(".").is_err());
+        assert!(PlaybackToken::new("a.b.c").is_ok());
         assert!(UserToken::new("a\r\nb").is_err());
         let err = PlaybackToken::new("../x").unwrap_err().to_string();
         assert!(
