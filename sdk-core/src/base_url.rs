@@ -49,7 +49,10 @@ impl BaseUrl {
         if rest.contains('\\')
             || path.split('/').any(|segment| {
                 let lower = segment.to_ascii_lowercase();
-                matches!(lower.as_str(), "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e.")
+                matches!(
+                    lower.as_str(),
+                    "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+                )
             })
         {
             return Err(BuildError::InvalidBaseUrl {
