@@ -15,7 +15,8 @@ use wasm_bindgen::JsValue;
 pub(crate) const ERROR_NAME: &str = "AnsdevError";
 
 /// `error` as a JS `Error` named `AnsdevError`, with `code` (string), `status` (number or
-/// null), `retryable` (boolean), for a used-up quota `retryAfterMs`, and for a
+/// null), `retryable` (boolean), for a used-up quota `retryAfterMs` (and `resetCapped: true`
+/// when the server's reset time was implausible and the wait was capped at a day), and for a
 /// `TRANSPORT_ERROR` the `kind` of failure (e.g. `RedirectRefused`, `BodyTooLarge`). The
 /// message is the SDK's own, which never contains a key or a token.
 pub(crate) fn to_js_error(error: &Error) -> js_sys::Error {
@@ -27,12 +28,13 @@ pub(crate) fn to_js_error(error: &Error) -> js_sys::Error {
         .map_or(JsValue::NULL, |s| JsValue::from(s.as_u16()));
     set(&js, "status", &status);
     set(&js, "retryable", &JsValue::from_bool(error.is_retryable()));
-    if let Error::QuotaExhausted(QuotaExhausted {
-        retry_after: Some(wait),
-        ..
-    }) = error
-    {
-        set(&js, "retryAfterMs", &JsValue::from_f64(millis(*wait)));
+    if let Error::QuotaExhausted(quota) = error {
+        if let Some(wait) = quota.retry_after {
+            set(&js, "retryAfterMs", &JsValue::from_f64(millis(wait)));
+        }
+        if quota.reset_capped {
+            set(&js, "resetCapped", &JsValue::TRUE);
+        }
     }
     if let Error::Transport(transport) = error {
         set(

@@ -55,6 +55,11 @@ export interface AnsdevError extends Error {
   /** For `RATE_LIMIT_EXCEEDED`: time until the quota resets, when known. */
   retryAfterMs?: number;
   /**
+   * For `RATE_LIMIT_EXCEEDED`: present (true) when the server's reset time was implausible (more
+   * than a day away) and the wait was capped at 24 hours.
+   */
+  resetCapped?: true;
+  /**
    * For `TRANSPORT_ERROR`: what failed. `RedirectRefused` (the API answered with a redirect,
    * which requests carrying the API key never follow) and `BodyTooLarge` (an answer over
    * `maxResponseBytes`) are final (`retryable: false`).

@@ -206,6 +206,27 @@ async fn a_quota_refusal_pauses_minting_and_fails_at_once() {
     let again = settle(player.token()).await.unwrap_err();
     assert_ansdev_error(&again, "RATE_LIMIT_EXCEEDED", Some(429), false);
     assert_eq!(calls.get(), 1, "no mint while the quota is used up");
+    assert!(
+        get(&error, "resetCapped").is_undefined(),
+        "a plausible reset"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn s4_a_provider_quota_reset_years_away_is_capped_at_a_day_and_says_so() {
+    const TEN_YEARS_MS: f64 = 10.0 * 365.0 * 86_400_000.0;
+    let refuse = Function::new_with_args(
+        "video",
+        &format!(
+            "return Promise.reject({{ code: 'RATE_LIMIT_EXCEEDED', retryAfterMs: {TEN_YEARS_MS} }})"
+        ),
+    );
+    let player = player_with(refuse, &[]);
+    let error = settle(player.token()).await.unwrap_err();
+    assert_ansdev_error(&error, "RATE_LIMIT_EXCEEDED", Some(429), false);
+    let wait = get(&error, "retryAfterMs").as_f64().unwrap();
+    assert!(wait <= 86_400_000.0, "the pause is capped at a day: {wait}");
+    assert_eq!(get(&error, "resetCapped"), JsValue::TRUE);
 }
 
 #[wasm_bindgen_test]
