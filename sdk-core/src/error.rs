@@ -17,10 +17,12 @@ use crate::rate_limit::{MAX_RESET_WAIT, RateLimit};
 #[non_exhaustive]
 pub enum Error {
     /// The request could not be built: a caller-supplied value is invalid. Nothing was sent.
-    #[error("could not build the request: {0}")]
+    // Transparent (as are Transport and Decode): the inner error's text is the message and its
+    // source is the chain's next link, so a printed chain never repeats a line.
+    #[error(transparent)]
     Build(#[from] BuildError),
     /// The request could not be sent or the response not received.
-    #[error("transport error: {0}")]
+    #[error(transparent)]
     Transport(#[from] TransportError),
     /// No complete response arrived in time.
     #[error("timed out after {} ms", Millis(.after.to_owned()))]
@@ -29,7 +31,7 @@ pub enum Error {
         after: Duration,
     },
     /// A response arrived but could not be understood.
-    #[error("could not decode the response: {0}")]
+    #[error(transparent)]
     Decode(#[from] DecodeError),
     /// The API answered with an error envelope.
     #[error(transparent)]
@@ -203,7 +205,7 @@ impl TransportErrorKind {
 /// The front end could not move the bytes. Built by the front ends from their HTTP client's
 /// error; they must strip URLs first, since playback URLs carry a token.
 #[derive(Clone, thiserror::Error)]
-#[error("{kind:?}: {message}")]
+#[error("transport error ({kind:?}): {message}")]
 pub struct TransportError {
     /// What kind of failure.
     pub kind: TransportErrorKind,
@@ -247,7 +249,7 @@ impl fmt::Debug for TransportError {
 
 /// A response arrived but its body or headers could not be understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{kind}", .status.map(|s| format!("HTTP {}: ", s.as_u16())).unwrap_or_default())]
+#[error("could not decode the response: {}{kind}", .status.map(|s| format!("HTTP {}: ", s.as_u16())).unwrap_or_default())]
 pub struct DecodeError {
     /// The HTTP status of the response, when known.
     pub status: Option<StatusCode>,
@@ -343,7 +345,7 @@ impl ApiError {
 
 /// The daily playback-token quota is used up (`RATE_LIMIT_EXCEEDED`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("daily playback-token quota used up ({message}){}{}", .rate_limit.as_ref().map(|r| format!("; resets at Unix time {}", r.reset_at)).unwrap_or_default(), if *.reset_capped { CAPPED_NOTE } else { "" })]
+#[error("daily playback-token quota used up ({message}){}{}", .rate_limit.as_ref().map(|r| format!("; resets at {}", crate::rate_limit::rfc3339_utc(r.reset_at))).unwrap_or_default(), if *.reset_capped { CAPPED_NOTE } else { "" })]
 #[non_exhaustive]
 pub struct QuotaExhausted {
     /// The API's message, e.g. "Daily limit of 1000 playback tokens exceeded."
@@ -460,7 +462,10 @@ mod tests {
         let err = TransportError::new(TransportErrorKind::ConnectionReset, "connection reset")
             .with_source(io);
         assert!(err.inner().is_some());
-        assert_eq!(err.to_string(), "ConnectionReset: connection reset");
+        assert_eq!(
+            err.to_string(),
+            "transport error (ConnectionReset): connection reset"
+        );
     }
 
     #[test]
@@ -504,5 +509,61 @@ mod tests {
         let mut by_hand = QuotaExhausted::new("Daily limit", None, None);
         by_hand.retry_after = Some(Duration::MAX);
         assert_eq!(by_hand.capped_wait(), Some(MAX_RESET_WAIT));
+    }
+
+    /// Every line of a printed error chain (`{err}`, then each `source()`), as an app or
+    /// `anyhow`'s `{:#}` shows them.
+    fn chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut lines = vec![err.to_string()];
+        let mut next = err.source();
+        while let Some(source) = next {
+            lines.push(source.to_string());
+            next = source.source();
+        }
+        lines
+    }
+
+    #[test]
+    fn a_printed_chain_never_repeats_a_line_and_reset_times_are_rfc3339() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused by peer");
+        let transport = Error::Transport(
+            TransportError::new(TransportErrorKind::Connect, "could not connect to the API")
+                .with_source(io),
+        );
+        let build = Error::Build(BuildError::InvalidApiKey {
+            reason: "must be 40 characters",
+        });
+        let decode = Error::Decode(DecodeError::new(
+            Some(StatusCode::BAD_GATEWAY),
+            DecodeErrorKind::EmptyBody,
+        ));
+        for err in [&transport, &build, &decode] {
+            let lines = chain(err);
+            for (i, line) in lines.iter().enumerate() {
+                for later in &lines[i + 1..] {
+                    assert!(
+                        !line.contains(later.as_str()),
+                        "{lines:?} repeats {later:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            chain(&transport),
+            [
+                "transport error (Connect): could not connect to the API",
+                "refused by peer"
+            ]
+        );
+        assert!(build.to_string().starts_with("invalid API key"), "{build}");
+        assert!(!build.to_string().contains("request"), "{build}");
+
+        let quota = QuotaExhausted::new(
+            "Daily limit",
+            Some(RateLimit::new(1000, 0, 1_795_564_800)),
+            None,
+        );
+        let text = Error::QuotaExhausted(quota).to_string();
+        assert!(text.contains("resets at 2026-11-25T00:00:00Z"), "{text}");
     }
 }

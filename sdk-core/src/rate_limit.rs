@@ -125,6 +125,27 @@ fn server_date(headers: &HeaderMap) -> Option<u64> {
         .map(|d| d.as_secs())
 }
 
+/// `unix` seconds as an RFC 3339 UTC time (`2026-11-25T00:00:00Z`), or the bare number when it
+/// is out of range. Formatted by hand from the date's parts: `time`'s formatting machinery would
+/// add kilobytes to the browser wasm for this one message.
+pub(crate) fn rfc3339_utc(unix: u64) -> String {
+    match i64::try_from(unix)
+        .ok()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+    {
+        Some(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        None => format!("Unix time {unix}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +203,12 @@ mod tests {
         );
         assert_eq!(rl.time_until_reset(Some(2000)), Some(Duration::ZERO));
         assert!(rl.is_low(0.1));
+    }
+
+    #[test]
+    fn reset_times_read_as_rfc3339() {
+        assert_eq!(rfc3339_utc(1_795_564_800), "2026-11-25T00:00:00Z");
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(u64::MAX), format!("Unix time {}", u64::MAX));
     }
 }

@@ -67,6 +67,18 @@ impl Client {
         Self::builder().api_key(api_key).build()
     }
 
+    /// A client configured from the environment: `ANSDEV_API_KEY` (required) and
+    /// `ANSDEV_BASE_URL` (optional; production when unset), with default settings. See
+    /// [`ClientBuilder::from_env`] to combine the environment with other settings.
+    ///
+    /// ```no_run
+    /// let client = sdk_native::Client::from_env()?;
+    /// # Ok::<(), sdk_native::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().from_env()?.build()
+    }
+
     /// Configures a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -215,7 +227,26 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+/// The environment variable [`ClientBuilder::from_env`] reads the API key from.
+pub const API_KEY_ENV: &str = "ANSDEV_API_KEY";
+/// The environment variable [`ClientBuilder::from_env`] reads the base URL from.
+pub const BASE_URL_ENV: &str = "ANSDEV_BASE_URL";
+
 impl ClientBuilder {
+    /// Takes the API key from `ANSDEV_API_KEY` (required) and the base URL from
+    /// `ANSDEV_BASE_URL` (when set). An unset or non-UTF-8 variable is a [`BuildError`] that
+    /// names the variable, never its value; the key is validated at [`build`](Self::build).
+    pub fn from_env(mut self) -> Result<Self, Error> {
+        let key = std::env::var(API_KEY_ENV).map_err(|err| env_error(API_KEY_ENV, &err))?;
+        self.key = Some(Zeroizing::new(key));
+        match std::env::var(BASE_URL_ENV) {
+            Ok(url) => self.base_url = Some(url),
+            Err(std::env::VarError::NotPresent) => {}
+            Err(err) => return Err(env_error(BASE_URL_ENV, &err)),
+        }
+        Ok(self)
+    }
+
     /// The API key (`ak_live_…` or `ak_test_…`). Validated at [`build`](Self::build); held only
     /// in memory, redacted in `Debug`, zeroized when the last clone of the client is dropped.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
@@ -326,4 +357,16 @@ impl ClientBuilder {
         });
         Ok(Client { inner })
     }
+}
+
+/// An environment variable that could not be read, named without its value.
+fn env_error(name: &'static str, err: &std::env::VarError) -> Error {
+    let reason = match err {
+        std::env::VarError::NotPresent => "is not set",
+        std::env::VarError::NotUnicode(_) => "is not valid UTF-8",
+    };
+    Error::Build(BuildError::InvalidParameter {
+        name,
+        reason: reason.into(),
+    })
 }

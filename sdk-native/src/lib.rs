@@ -74,7 +74,7 @@ pub mod token_endpoint;
 pub mod transport;
 mod videos;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder};
 pub use download::{DownloadProgress, DownloadSummary};
 pub use keys::KeysClient;
 pub use playback::{PlaybackEvent, PlaybackSession};
@@ -83,12 +83,18 @@ pub use transport::{
 };
 
 pub use sdk_core;
-pub use sdk_core::endpoint::VideoQuery;
-pub use sdk_core::retry::RetryPolicy;
+// Everything an app names is reachable from this crate, so depending on sdk-native alone is
+// enough (`sdk_native::sdk_core` stays for the rest of the core).
+pub use sdk_core::endpoint::{self, VideoQuery};
+pub use sdk_core::hls;
+pub use sdk_core::rate_limit::MAX_RESET_WAIT;
+pub use sdk_core::retry::{RetryDecision, RetryPolicy};
 pub use sdk_core::{
-    AesKey, ApiKey, ApiKeyInfo, CreatedApiKey, Error, ErrorCode, IssuedToken, KeyId, MintedToken,
-    NewApiKey, PlaybackToken, RateLimit, Remedy, Scope, TokenConfig, UserToken, Video, VideoId,
-    VideoPage, VideoStatus,
+    AesKey, ApiError, ApiKey, ApiKeyInfo, ApiKeyList, BaseUrl, BuildError, CodeFamily, CodeInfo,
+    CreatedApiKey, DecodeError, DecodeErrorKind, Error, ErrorCode, IssuedToken, KeyEnvironment,
+    KeyId, MintedToken, NewApiKey, PlaybackToken, Quality, QuotaExhausted, RateLimit, Remedy,
+    Scope, TokenConfig, TransportError, TransportErrorKind, UserToken, Video, VideoId, VideoPage,
+    VideoStatus,
 };
 
 /// The workspace README's Rust examples compile (and, where they need no server, run) as doc

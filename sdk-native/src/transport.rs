@@ -227,13 +227,15 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 fn transport_error(err: reqwest::Error) -> TransportError {
     let err = err.without_url();
     if err.is_redirect() {
+        // The refusal names the status and the rule; reqwest's wrapper around it would only
+        // repeat it one link down the chain, so it is not attached.
         let message = std::error::Error::source(&err)
             .and_then(|source| source.downcast_ref::<RedirectRefusal>())
             .map_or_else(
                 || "a redirect was refused".to_owned(),
                 RedirectRefusal::to_string,
             );
-        return TransportError::new(TransportErrorKind::RedirectRefused, message).with_source(err);
+        return TransportError::new(TransportErrorKind::RedirectRefused, message);
     }
     let kind = if err.is_connect() {
         TransportErrorKind::Connect
@@ -242,10 +244,13 @@ fn transport_error(err: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
-    let message = if err.is_timeout() {
-        "the HTTP client timed out".to_owned()
-    } else {
-        err.to_string()
+    // A fixed description: reqwest's own text (and its causes) follows as the error's source,
+    // so a printed chain says each thing once.
+    let message = match kind {
+        _ if err.is_timeout() => "the HTTP client timed out",
+        TransportErrorKind::Connect => "could not connect to the API",
+        TransportErrorKind::ConnectionReset => "the connection failed during the exchange",
+        _ => "the HTTP client failed",
     };
     TransportError::new(kind, message).with_source(err)
 }
