@@ -14,6 +14,7 @@ mod hostile_net;
 mod hostile_routes;
 mod keys;
 mod mint;
+mod openapi;
 mod persistence;
 mod playback;
 mod throughput;

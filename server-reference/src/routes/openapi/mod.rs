@@ -80,7 +80,7 @@ pub(crate) fn document_for(dev: bool) -> utoipa::openapi::OpenApi {
 
 /// `GET /openapi.json`.
 #[utoipa::path(get, path = "/openapi.json", tag = "meta",
-    responses((status = 200, description = "This document (OpenAPI 3.1); the dev routes are in it only with --dev", content_type = "application/json")))]
+    responses((status = 200, description = "This document (OpenAPI 3.1); the dev routes are in it only with --dev", body = serde_json::Map<String, serde_json::Value>)))]
 pub(super) async fn document(State(state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {
     Json(document_for(state.inner.dev))
 }
