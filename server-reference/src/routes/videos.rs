@@ -11,7 +11,7 @@ use sdk_core::{ErrorCode, Quality, Video, VideoId, VideoPage, VideoStatus};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::openapi::wire_enums::VideoStatusSchema;
+use super::openapi::wire_enums::{UnsignedSchema, VideoStatusSchema};
 use super::openapi::schemas::{AnsdevErrorSchema, AnsdevOk, TextSchema, VideoPageSchema, VideoSchema};
 use crate::auth;
 use crate::error::{ApiError, ansdev_ok};
@@ -54,7 +54,7 @@ fn invalid(detail: &str) -> ApiError {
     security(("api_key" = [])),
     params(
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Page size, 1–100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Videos to skip (default 0)"),
+        ("offset" = Option<UnsignedSchema>, Query, description = "Videos to skip (default 0)"),
         ("status" = Option<VideoStatusSchema>, Query, description = "Only videos with this status"),
     ),
     responses(

@@ -34,9 +34,11 @@ pub(crate) struct UserToken {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct ClockAdvance {
-    /// Seconds to move the server clock (negative moves it back). The clock stays within
-    /// 100 years (3,155,760,000 s) of the wall clock and after 1970; a move beyond is refused.
-    #[schema(minimum = -3_155_760_000_i64, maximum = 3_155_760_000_i64)]
+    /// Seconds to move the server clock (negative moves it back). Moves add up, and the clock
+    /// must stay within 100 years (3,155,760,000 s) of the wall clock and after 1970, so which
+    /// moves are accepted depends on where the clock stands; the bounds here are the widest
+    /// any state accepts (twice the window).
+    #[schema(minimum = -6_311_520_000_i64, maximum = 6_311_520_000_i64)]
     advance_seconds: i64,
 }
 

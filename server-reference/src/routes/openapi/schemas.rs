@@ -14,7 +14,9 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::wire_enums::{ErrorCodeSchema, QualitySchema, ScopeSchema, VideoStatusSchema};
+use super::wire_enums::{
+    ErrorCodeSchema, QualitySchema, ScopeSchema, UnsignedSchema, VideoStatusSchema,
+};
 
 /// A video owned by the calling key's user (sdk-core's `Video`).
 #[derive(Serialize, ToSchema)]
@@ -49,10 +51,10 @@ pub(crate) struct VideoSchema {
 pub(crate) struct VideoPageSchema {
     items: Vec<VideoSchema>,
     /// Videos matching the query in all.
-    total: u64,
+    total: UnsignedSchema,
     #[schema(minimum = 1, maximum = 100)]
     limit: u32,
-    offset: u64,
+    offset: UnsignedSchema,
 }
 
 /// An API key as listed: never the key itself (sdk-core's `ApiKeyInfo`).

@@ -1,5 +1,6 @@
 //! Schemas of the wire enums, built from sdk-core's own tables (`ALL`), so a code, status,
-//! quality or scope added there appears in the document without an edit here.
+//! quality or scope added there appears in the document without an edit here; and of the
+//! unsigned integers utoipa would narrow to `int64`.
 
 use std::borrow::Cow;
 
@@ -64,3 +65,23 @@ table_schema!(
     "What an API key may do; only video:read is generally available.",
     Scope::ALL.iter().map(Scope::as_str)
 );
+
+/// A count or offset sent as a JSON or query integer of any size from 0 (a `u64`). utoipa
+/// would write `format: int64`, whose signed range is narrower than what the server accepts.
+#[derive(serde::Serialize)]
+pub(crate) struct UnsignedSchema;
+
+impl PartialSchema for UnsignedSchema {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(0))
+            .into()
+    }
+}
+
+impl ToSchema for UnsignedSchema {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Unsigned")
+    }
+}
