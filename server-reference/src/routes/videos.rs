@@ -11,8 +11,10 @@ use sdk_core::{ErrorCode, Quality, Video, VideoId, VideoPage, VideoStatus};
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::openapi::schemas::{
+    AnsdevErrorSchema, AnsdevOk, TextSchema, VideoPageSchema, VideoSchema,
+};
 use super::openapi::wire_enums::{UnsignedSchema, VideoStatusSchema};
-use super::openapi::schemas::{AnsdevErrorSchema, AnsdevOk, TextSchema, VideoPageSchema, VideoSchema};
 use crate::auth;
 use crate::error::{ApiError, ansdev_ok};
 use crate::state::AppState;

@@ -15,6 +15,7 @@ mod hostile_routes;
 mod keys;
 mod mint;
 mod openapi;
+mod openapi_answers;
 mod persistence;
 mod playback;
 mod throughput;

@@ -78,9 +78,15 @@ async fn every_route_of_the_router_is_in_the_dev_document() {
     let documented = operations(&doc);
     let served = routes_of_the_router();
     let missing: Vec<_> = served.difference(&documented).collect();
-    assert!(missing.is_empty(), "routes not in the document: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes not in the document: {missing:?}"
+    );
     let extra: Vec<_> = documented.difference(&served).collect();
-    assert!(extra.is_empty(), "documented routes the router lacks: {extra:?}");
+    assert!(
+        extra.is_empty(),
+        "documented routes the router lacks: {extra:?}"
+    );
 }
 
 #[tokio::test]
@@ -97,7 +103,10 @@ async fn every_response_of_every_operation_has_a_body_schema() {
                 let content = response["content"]
                     .as_object()
                     .unwrap_or_else(|| panic!("{method} {path} {status}: no content"));
-                assert!(!content.is_empty(), "{method} {path} {status}: no media type");
+                assert!(
+                    !content.is_empty(),
+                    "{method} {path} {status}: no media type"
+                );
                 for (media, body) in content {
                     assert!(
                         body["schema"].is_object(),
@@ -158,8 +167,8 @@ async fn schemas_name_the_media_types_headers_and_envelopes_of_the_contract() {
         "#/components/schemas/AnsdevError"
     );
     assert_eq!(
-        doc["paths"]["/v1/keys"]["post"]["responses"]["422"]["content"]["application/json"]
-            ["schema"]["$ref"],
+        doc["paths"]["/v1/keys"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+            ["$ref"],
         "#/components/schemas/IntelligenceError"
     );
     // The enums come from sdk-core's tables, so each of their values is in the document.
@@ -180,7 +189,11 @@ async fn the_dev_routes_are_documented_with_their_bodies_only_when_served() {
     let public = document(false).await;
     let paths = public["paths"].as_object().unwrap();
     assert!(paths.keys().all(|p| !p.starts_with("/dev/")), "{paths:?}");
-    assert!(public["components"]["schemas"].get("FaultRequest").is_none());
+    assert!(
+        public["components"]["schemas"]
+            .get("FaultRequest")
+            .is_none()
+    );
 
     let dev = document(true).await;
     for (path, method) in [
