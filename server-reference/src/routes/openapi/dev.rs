@@ -113,6 +113,7 @@ pub(crate) struct FaultArmed {
     armed: bool,
 }
 
+/// A user JWT from the dev identity provider, for `/v1/keys` and the session cookie.
 #[utoipa::path(post, path = "/dev/users/{userId}/token", tag = "dev",
     params(("userId" = String, Path, min_length = 1, max_length = 128, description = "The user to sign a token for (created if needed), 1–128 characters")),
     responses(
@@ -123,6 +124,7 @@ pub(crate) struct FaultArmed {
     ))]
 async fn user_token() {}
 
+/// Moves the server clock: token and key expiry, the daily quota and its reset follow it.
 #[utoipa::path(post, path = "/dev/clock", tag = "dev",
     request_body(content = ClockAdvance, description = "At most 16 KiB"),
     responses(
@@ -132,6 +134,7 @@ async fn user_token() {}
     ))]
 async fn clock() {}
 
+/// Arms a fault for the next `count` requests of a route.
 #[utoipa::path(post, path = "/dev/faults", tag = "dev",
     request_body(content = FaultRequest, description = "At most 16 KiB; at most 64 faults armed at once"),
     responses(
