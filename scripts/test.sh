@@ -35,5 +35,8 @@ cargo test --workspace --locked --features sdk-native/axum
 step "doc tests"
 cargo test --workspace --doc --locked
 
+step "reference server against its own OpenAPI document (schemathesis, every check)"
+scripts/schemathesis.sh
+
 step "browser package: wasm tests (Node, Chromium), loader tests, end-to-end playback"
 scripts/test-wasm.sh

@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::openapi::schemas::{
+    ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema, IntelligenceErrorSchema, TextSchema,
+};
 use crate::auth::{self, UserAuthError};
 use crate::crypto::hash_api_key;
 use crate::error::{KeysError, bare_json};
@@ -56,12 +59,19 @@ fn to_info(row: &KeyRow) -> Result<ApiKeyInfo, KeysError> {
     Ok(info)
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /v1/keys`.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct NewKeyBody {
+    /// 1–64 characters.
+    #[schema(min_length = 1, max_length = 64)]
     name: String,
+    /// A non-empty set of known scopes, no scope twice.
+    #[schema(value_type = Vec<super::openapi::wire_enums::ScopeSchema>, min_items = 1)]
     scopes: ScopeSet,
+    /// RFC 3339, in the future; the key is refused (`API_KEY_EXPIRED`) past it.
     #[serde(default)]
+    #[schema(format = DateTime)]
     expires_at: Option<String>,
 }
 
@@ -159,13 +169,14 @@ fn validate(body: &NewKeyBody, now: i64) -> Result<Option<i64>, KeysError> {
 /// `POST /v1/keys` → 201 with the full key, shown this once.
 #[utoipa::path(post, path = "/v1/keys", tag = "keys",
     security(("user_jwt" = [])),
-    request_body(content_type = "application/json", description = "name (1–64 characters), scopes (a non-empty set of the known scopes: no repeats), optional future expiresAt; at most 16 KiB"),
+    request_body(content = NewKeyBody, description = "name (1–64 characters), scopes (a non-empty set of the known scopes: no repeats), optional future expiresAt; at most 16 KiB"),
     responses(
-        (status = 201, description = "The key, shown this once", content_type = "application/json"),
-        (status = 401, description = "UNAUTHORIZED"),
-        (status = 409, description = "CONFLICT (10 active keys, or 100 keys in all: revoked and expired ones count)"),
-        (status = 422, description = "VALIDATION_ERROR (bad or oversized body, not application/json, unknown or repeated scope)"),
-        (status = 500, description = "SERVER_ERROR (JWKS unreachable)"),
+        (status = 201, description = "The key, shown this once", body = CreatedApiKeySchema),
+        (status = 401, description = "UNAUTHORIZED", body = IntelligenceErrorSchema),
+        (status = 409, description = "CONFLICT (10 active keys, or 100 keys in all: revoked and expired ones count)", body = IntelligenceErrorSchema),
+        (status = 411, description = "Bodyless POST without Content-Length (plain text, outside the envelope)", body = TextSchema, content_type = "text/plain"),
+        (status = 422, description = "VALIDATION_ERROR (bad or oversized body, not application/json, unknown or repeated scope)", body = IntelligenceErrorSchema),
+        (status = 500, description = "SERVER_ERROR (JWKS unreachable)", body = IntelligenceErrorSchema),
     ))]
 pub(super) async fn create(
     State(state): State<AppState>,
@@ -218,9 +229,9 @@ pub(super) async fn create(
 #[utoipa::path(get, path = "/v1/keys", tag = "keys",
     security(("user_jwt" = [])),
     responses(
-        (status = 200, description = "Every key of the user, revoked ones included: at most 100, the cap on a user's keys", content_type = "application/json"),
-        (status = 401, description = "UNAUTHORIZED"),
-        (status = 500, description = "SERVER_ERROR"),
+        (status = 200, description = "Every key of the user, revoked ones included: at most 100, the cap on a user's keys", body = ApiKeyListSchema),
+        (status = 401, description = "UNAUTHORIZED", body = IntelligenceErrorSchema),
+        (status = 500, description = "SERVER_ERROR", body = IntelligenceErrorSchema),
     ))]
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -241,10 +252,10 @@ pub(super) async fn list(
     security(("user_jwt" = [])),
     params(("id" = String, Path, description = "Key id")),
     responses(
-        (status = 200, description = "The revoked key (idempotent)", content_type = "application/json"),
-        (status = 401, description = "UNAUTHORIZED"),
-        (status = 404, description = "NOT_FOUND"),
-        (status = 500, description = "SERVER_ERROR"),
+        (status = 200, description = "The revoked key (idempotent)", body = ApiKeySchema),
+        (status = 401, description = "UNAUTHORIZED", body = IntelligenceErrorSchema),
+        (status = 404, description = "NOT_FOUND: no such key, or another user's", body = IntelligenceErrorSchema),
+        (status = 500, description = "SERVER_ERROR", body = IntelligenceErrorSchema),
     ))]
 pub(super) async fn revoke(
     State(state): State<AppState>,

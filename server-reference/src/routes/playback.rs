@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use sdk_core::ErrorCode;
 
+use super::openapi::schemas::{AnsdevErrorSchema, BinarySchema, TextSchema};
 use crate::auth::{self, UserAuthError};
 use crate::crypto::encrypt_segment;
 use crate::error::ApiError;
@@ -54,9 +55,11 @@ fn video_for_token(
     params(("token" = String, Path, description = "Playback token"),
         ("jobId" = String, Path, description = "Job id"),),
     responses(
-        (status = 200, description = "Multivariant playlist", content_type = "application/vnd.apple.mpegurl"),
-        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED"),
-        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH"),
+        (status = 200, description = "Multivariant playlist: one #EXT-X-STREAM-INF per rendition, URI {rendition}/index.m3u8", body = TextSchema, content_type = "application/vnd.apple.mpegurl"),
+        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED", body = AnsdevErrorSchema),
+        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH: the token is for another video", body = AnsdevErrorSchema),
+        (status = 404, description = "VIDEO_NOT_FOUND: the token's video no longer exists", body = AnsdevErrorSchema),
+        (status = 500, description = "INTERNAL_ERROR", body = AnsdevErrorSchema),
     ))]
 pub(super) async fn master(
     State(state): State<AppState>,
@@ -73,10 +76,11 @@ pub(super) async fn master(
         ("jobId" = String, Path, description = "Job id"),
         ("rendition" = String, Path, description = "Rendition name, e.g. 720p"),),
     responses(
-        (status = 200, description = "Media playlist (HLS v3 VOD)", content_type = "application/vnd.apple.mpegurl"),
-        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED"),
-        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH"),
-        (status = 404, description = "NOT_FOUND (unknown rendition)"),
+        (status = 200, description = "Media playlist (HLS v3 VOD): EXT-X-KEY with the stored cookie URI for an encrypted video, absolute segment URLs, EXT-X-ENDLIST", body = TextSchema, content_type = "application/vnd.apple.mpegurl"),
+        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED", body = AnsdevErrorSchema),
+        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH", body = AnsdevErrorSchema),
+        (status = 404, description = "NOT_FOUND (unknown rendition), VIDEO_NOT_FOUND", body = AnsdevErrorSchema),
+        (status = 500, description = "INTERNAL_ERROR", body = AnsdevErrorSchema),
     ))]
 pub(super) async fn media(
     State(state): State<AppState>,
@@ -132,11 +136,11 @@ fn key_response(key: [u8; 16]) -> Response {
     params(("token" = String, Path, description = "Playback token"),
         ("jobId" = String, Path, description = "Job id"),),
     responses(
-        (status = 200, description = "The raw 16-byte AES-128 key", content_type = "application/octet-stream"),
-        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED"),
-        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH"),
-        (status = 404, description = "NO_KEY"),
-        (status = 500, description = "KEY_DECRYPT_FAILED"),
+        (status = 200, description = "The raw 16-byte AES-128 key (Cache-Control: no-store on every answer of this route)", body = BinarySchema, content_type = "application/octet-stream"),
+        (status = 401, description = "PLAYBACK_TOKEN_INVALID, PLAYBACK_TOKEN_EXPIRED", body = AnsdevErrorSchema),
+        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH", body = AnsdevErrorSchema),
+        (status = 404, description = "NO_KEY (the video is not encrypted), VIDEO_NOT_FOUND", body = AnsdevErrorSchema),
+        (status = 500, description = "KEY_DECRYPT_FAILED (the master key does not unwrap the stored key), INTERNAL_ERROR", body = AnsdevErrorSchema),
     ))]
 pub(super) async fn key(
     State(state): State<AppState>,
@@ -154,10 +158,10 @@ pub(super) async fn key(
     security(("session_cookie" = [])),
     params(("jobId" = String, Path, description = "Job id")),
     responses(
-        (status = 200, description = "The raw 16-byte AES-128 key", content_type = "application/octet-stream"),
-        (status = 401, description = "UNAUTHORIZED"),
-        (status = 404, description = "NO_KEY"),
-        (status = 500, description = "KEY_DECRYPT_FAILED"),
+        (status = 200, description = "The raw 16-byte AES-128 key", body = BinarySchema, content_type = "application/octet-stream"),
+        (status = 401, description = "UNAUTHORIZED: no or bad session, or not the owner's video", body = AnsdevErrorSchema),
+        (status = 404, description = "NO_KEY", body = AnsdevErrorSchema),
+        (status = 500, description = "KEY_DECRYPT_FAILED, INTERNAL_ERROR (also when the JWKS is unreachable)", body = AnsdevErrorSchema),
     ))]
 pub(super) async fn session_key(
     State(state): State<AppState>,
@@ -193,8 +197,9 @@ pub(super) async fn session_key(
         ("chunk" = String, Path, description = "chunk_NNNN.ts"),
     ),
     responses(
-        (status = 200, description = "MPEG-TS segment (AES-128 ciphertext for encrypted videos)", content_type = "video/mp2t"),
-        (status = 404, description = "NOT_FOUND, for an unknown video, rendition or chunk alike"),
+        (status = 200, description = "MPEG-TS segment (AES-128 ciphertext for encrypted videos); Cache-Control: public, max-age=31536000, immutable", body = BinarySchema, content_type = "video/mp2t"),
+        (status = 404, description = "NOT_FOUND, for an unknown video, rendition or chunk alike", body = AnsdevErrorSchema),
+        (status = 500, description = "KEY_DECRYPT_FAILED, INTERNAL_ERROR", body = AnsdevErrorSchema),
     ))]
 pub(super) async fn segment(
     State(state): State<AppState>,

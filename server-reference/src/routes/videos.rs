@@ -11,6 +11,10 @@ use sdk_core::{ErrorCode, Quality, Video, VideoId, VideoPage, VideoStatus};
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::openapi::schemas::{
+    AnsdevErrorSchema, AnsdevOk, TextSchema, VideoPageSchema, VideoSchema,
+};
+use super::openapi::wire_enums::{UnsignedSchema, VideoStatusSchema};
 use crate::auth;
 use crate::error::{ApiError, ansdev_ok};
 use crate::state::AppState;
@@ -51,15 +55,16 @@ fn invalid(detail: &str) -> ApiError {
 #[utoipa::path(get, path = "/v1/video", tag = "videos",
     security(("api_key" = [])),
     params(
-        ("limit" = Option<u32>, Query, description = "Page size, 1–100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Videos to skip (default 0)"),
-        ("status" = Option<String>, Query, description = "Only videos with this status"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Page size, 1–100 (default 20)"),
+        ("offset" = Option<UnsignedSchema>, Query, description = "Videos to skip (default 0)"),
+        ("status" = Option<VideoStatusSchema>, Query, description = "Only videos with this status"),
     ),
     responses(
-        (status = 200, description = "A page of the key's user's videos, newest first", content_type = "application/json"),
-        (status = 400, description = "INVALID_REQUEST"),
-        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED"),
-        (status = 403, description = "INSUFFICIENT_SCOPE"),
+        (status = 200, description = "A page of the key's user's videos, newest first (createdAt descending, then id)", body = AnsdevOk<VideoPageSchema>),
+        (status = 400, description = "INVALID_REQUEST: limit, offset or status out of range", body = AnsdevErrorSchema),
+        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED", body = AnsdevErrorSchema),
+        (status = 403, description = "INSUFFICIENT_SCOPE", body = AnsdevErrorSchema),
+        (status = 500, description = "INTERNAL_ERROR", body = AnsdevErrorSchema),
     ))]
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -119,12 +124,13 @@ fn owned_video(
 /// `GET /v1/video/{videoId}`.
 #[utoipa::path(get, path = "/v1/video/{videoId}", tag = "videos",
     security(("api_key" = [])),
-    params(("videoId" = String, Path, description = "Public id or job id, 1–64 characters")),
+    params(("videoId" = String, Path, description = "Public id or job id, 1–64 characters (any other id is VIDEO_NOT_FOUND)")),
     responses(
-        (status = 200, description = "The video", content_type = "application/json"),
-        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED"),
-        (status = 403, description = "INSUFFICIENT_SCOPE"),
-        (status = 404, description = "VIDEO_NOT_FOUND"),
+        (status = 200, description = "The video", body = AnsdevOk<VideoSchema>),
+        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED", body = AnsdevErrorSchema),
+        (status = 403, description = "INSUFFICIENT_SCOPE", body = AnsdevErrorSchema),
+        (status = 404, description = "VIDEO_NOT_FOUND: no such video, or another user's", body = AnsdevErrorSchema),
+        (status = 500, description = "INTERNAL_ERROR", body = AnsdevErrorSchema),
     ))]
 pub(super) async fn get_one(
     State(state): State<AppState>,
@@ -136,11 +142,16 @@ pub(super) async fn get_one(
     Ok(ansdev_ok(&to_video(&row)?))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A minted playback token.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Minted {
+    /// The playback JWT; opaque to clients.
     token: String,
+    /// Seconds the token lives (300 unless a `--dev` server sets `--token-ttl-seconds`).
     expires_in: u64,
+    /// `{publicBase}/player/{videoId}?token={token}`: a hosted page that plays the video.
+    #[schema(format = "uri")]
     player_url: String,
 }
 
@@ -161,15 +172,36 @@ fn rate_limit_headers(limit: u32, used: u32, reset: i64) -> HeaderMap {
 /// carries the `X-RateLimit-*` headers; only successful mints count.
 #[utoipa::path(post, path = "/v1/video/{videoId}/playback-token", tag = "videos",
     security(("api_key" = [])),
-    params(("videoId" = String, Path, description = "Public id or job id")),
+    params(("videoId" = String, Path, description = "Public id or job id, 1–64 characters")),
     responses(
-        (status = 200, description = "token, expiresIn, playerUrl; X-RateLimit-* headers", content_type = "application/json"),
-        (status = 400, description = "VIDEO_NOT_READY"),
-        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED"),
-        (status = 403, description = "INSUFFICIENT_SCOPE"),
-        (status = 404, description = "VIDEO_NOT_FOUND"),
-        (status = 411, description = "Bodyless POST without Content-Length", content_type = "text/plain"),
-        (status = 429, description = "RATE_LIMIT_EXCEEDED"),
+        (status = 200, description = "A playback token; the mint counts against the key's daily quota", body = AnsdevOk<Minted>, headers(
+            ("X-RateLimit-Limit" = u32, description = "The key's daily playback-token limit"),
+            ("X-RateLimit-Remaining" = u32, description = "Mints left today (never below 0)"),
+            ("X-RateLimit-Reset" = i64, description = "Unix seconds of the next 00:00:00 UTC"),
+        )),
+        (status = 400, description = "VIDEO_NOT_READY: the video's status is not COMPLETED", body = AnsdevErrorSchema, headers(
+            ("X-RateLimit-Limit" = u32, description = "The key's daily playback-token limit"),
+            ("X-RateLimit-Remaining" = u32, description = "Mints left today (never below 0)"),
+            ("X-RateLimit-Reset" = i64, description = "Unix seconds of the next 00:00:00 UTC"),
+        )),
+        (status = 401, description = "API_KEY_REQUIRED, INVALID_API_KEY, API_KEY_EXPIRED", body = AnsdevErrorSchema),
+        (status = 403, description = "INSUFFICIENT_SCOPE", body = AnsdevErrorSchema),
+        (status = 404, description = "VIDEO_NOT_FOUND", body = AnsdevErrorSchema, headers(
+            ("X-RateLimit-Limit" = u32, description = "The key's daily playback-token limit"),
+            ("X-RateLimit-Remaining" = u32, description = "Mints left today (never below 0)"),
+            ("X-RateLimit-Reset" = i64, description = "Unix seconds of the next 00:00:00 UTC"),
+        )),
+        (status = 411, description = "Bodyless POST without Content-Length (plain text, outside the envelope)", body = TextSchema, content_type = "text/plain"),
+        (status = 429, description = "RATE_LIMIT_EXCEEDED: the key's daily quota is used up until X-RateLimit-Reset", body = AnsdevErrorSchema, headers(
+            ("X-RateLimit-Limit" = u32, description = "The key's daily playback-token limit"),
+            ("X-RateLimit-Remaining" = u32, description = "Mints left today (never below 0)"),
+            ("X-RateLimit-Reset" = i64, description = "Unix seconds of the next 00:00:00 UTC"),
+        )),
+        (status = 500, description = "INTERNAL_ERROR", body = AnsdevErrorSchema, headers(
+            ("X-RateLimit-Limit" = u32, description = "The key's daily playback-token limit"),
+            ("X-RateLimit-Remaining" = u32, description = "Mints left today (never below 0)"),
+            ("X-RateLimit-Reset" = i64, description = "Unix seconds of the next 00:00:00 UTC"),
+        )),
     ))]
 pub(super) async fn mint(
     State(state): State<AppState>,

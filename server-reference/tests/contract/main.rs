@@ -14,6 +14,8 @@ mod hostile_net;
 mod hostile_routes;
 mod keys;
 mod mint;
+mod openapi;
+mod openapi_answers;
 mod persistence;
 mod playback;
 mod throughput;

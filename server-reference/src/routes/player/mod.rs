@@ -25,6 +25,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sdk_core::ErrorCode;
 
+use super::openapi::schemas::{AnsdevErrorSchema, BinarySchema, TextSchema};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::VideoRow;
@@ -256,10 +257,11 @@ fn player_page(
         ("token" = String, Query, description = "Playback token"),
     ),
     responses(
-        (status = 200, description = "The player page", content_type = "text/html"),
-        (status = 401, description = "PLAYBACK_TOKEN_INVALID (no, malformed or forged token, whatever the video), PLAYBACK_TOKEN_EXPIRED; shown on the page with nothing of the minting key", content_type = "text/html"),
-        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH: the token is for another video, whether this one exists or not (shown on the page)", content_type = "text/html"),
-        (status = 404, description = "VIDEO_NOT_FOUND: the token's own video no longer exists (shown on the page)", content_type = "text/html"),
+        (status = 200, description = "The player page", body = TextSchema, content_type = "text/html"),
+        (status = 401, description = "PLAYBACK_TOKEN_INVALID (no, malformed or forged token, whatever the video), PLAYBACK_TOKEN_EXPIRED; shown on the page with nothing of the minting key", body = TextSchema, content_type = "text/html"),
+        (status = 403, description = "PLAYBACK_TOKEN_MISMATCH: the token is for another video, whether this one exists or not (shown on the page)", body = TextSchema, content_type = "text/html"),
+        (status = 404, description = "VIDEO_NOT_FOUND: the token's own video no longer exists (shown on the page)", body = TextSchema, content_type = "text/html"),
+        (status = 500, description = "INTERNAL_ERROR (shown on the page)", body = TextSchema, content_type = "text/html"),
     ))]
 pub(super) async fn page_for(
     State(state): State<AppState>,
@@ -295,6 +297,16 @@ pub(super) async fn page_for(
 
 /// `GET /player-assets/{path}`: the page's script and style, and the Player SDK package files
 /// it loads (a fixed list; anything else is `NOT_FOUND`).
+#[utoipa::path(get, path = "/player-assets/{path}", tag = "playback",
+    params(("path" = String, Path, description = "player.js, player.css, hls.min.mjs, js/index.js, js/hls.js, pkg/ansdev_player.js or pkg/ansdev_player_bg.wasm")),
+    responses(
+        (status = 200, description = "The asset; Cache-Control: no-cache, X-Content-Type-Options: nosniff", content(
+            (TextSchema = "text/javascript"),
+            (TextSchema = "text/css"),
+            (BinarySchema = "application/wasm"),
+        )),
+        (status = 404, description = "NOT_FOUND: not one of the assets, or the Player SDK is not built", body = AnsdevErrorSchema),
+    ))]
 pub(super) async fn asset(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
