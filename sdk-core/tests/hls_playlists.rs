@@ -1,5 +1,5 @@
 //! HLS parsing, key-URI rewriting and playback-URL handling against realistic playlists
-//! (`tests/hls/`), shaped like the reference server's (CONTRACT §6).
+//! (`tests/hls/`), shaped like the reference server's (docs/api.md §7).
 
 use proptest::prelude::*;
 use sdk_core::hls::{

@@ -1,5 +1,5 @@
 //! Playback-URL recognition and token replacement, and URI resolution, as the player's
-//! loaders use them on the URLs of the reference server's playlists (CONTRACT §6).
+//! loaders use them on the URLs of the reference server's playlists (docs/api.md §7).
 
 use proptest::prelude::*;
 use sdk_core::hls::{PlaybackUrl, PlaybackUrlKind, parse_master, parse_media, resolve_uri};

@@ -1,11 +1,11 @@
-//! Start-up configuration: the CLI flags of CONTRACT §8, each also an environment variable.
+//! Start-up configuration: the CLI flags of docs/api.md §13, each also an environment variable.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
 
-/// How the server is started (CONTRACT §8). `Debug` leaves the master key out.
+/// How the server is started (docs/api.md §13). `Debug` leaves the master key out.
 #[derive(Clone, Parser)]
 #[command(
     name = "server-reference",

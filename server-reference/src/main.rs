@@ -1,4 +1,4 @@
-//! `server-reference`: the reference server binary (flags in CONTRACT §8, `--help`).
+//! `server-reference`: the reference server binary (flags in docs/api.md §13, `--help`).
 
 use std::io::Write;
 

@@ -1,4 +1,4 @@
-//! Seeding an empty database: from a seed file (CONTRACT §8) or with the demo dataset.
+//! Seeding an empty database: from a seed file (docs/api.md §13) or with the demo dataset.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -1,4 +1,4 @@
-//! Playback tokens: HS256 JWTs bound to one video (CONTRACT §5).
+//! Playback tokens: HS256 JWTs bound to one video (docs/api.md §6).
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sdk_core::ErrorCode;

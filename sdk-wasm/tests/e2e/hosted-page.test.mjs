@@ -1,4 +1,4 @@
-// The hosted player page (`playerUrl`, CONTRACT §4) in Chromium: server-reference serves the
+// The hosted player page (`playerUrl`, docs/api.md §8) in Chromium: server-reference serves the
 // page, the Player SDK and hls.js; the page holds only its URL's token and plays the encrypted
 // demo past 3 × the token TTL on it, showing the token state, the position and any error.
 // Needs ANSDEV_SERVER_BIN (scripts/test-wasm.sh).

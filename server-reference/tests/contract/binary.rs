@@ -1,4 +1,4 @@
-//! The binary's start-up interface (CONTRACT §8): flags and env vars, the exact first stdout
+//! The binary's start-up interface (docs/api.md §13): flags and env vars, the exact first stdout
 //! line, the demo lines, and no key in the logs.
 
 use std::io::{BufRead, BufReader, Read};

@@ -52,7 +52,7 @@ fn assert_shape(actual: &Value, expected: &Value, ignore: &[&str], path: &str) {
     }
 }
 
-/// Codes of the catalog this server never sends (CONTRACT §2, §7): 402 and 429 never come from
+/// Codes of the catalog this server never sends (docs/api.md §2, §9): 402 and 429 never come from
 /// `/v1/keys`, which is the only Intelligence route served, and it has no 403 case.
 /// Answered by the connection layer, not a route: a stalled request body
 /// (`hostile_net::connections::c5_a_stalled_request_body_gets_408_after_the_request_timeout`

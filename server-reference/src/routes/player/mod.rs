@@ -3,7 +3,7 @@
 //!
 //! The page carries only the token from its URL (no key, no token provider of its own). The
 //! server checks the token when the page is requested, before it looks the video up, so a
-//! token that has already expired shows as `PLAYBACK_TOKEN_EXPIRED` on the page (CONTRACT §4),
+//! token that has already expired shows as `PLAYBACK_TOKEN_EXPIRED` on the page (docs/api.md §8),
 //! and a video that does not exist answers exactly like someone else's. An error page shows
 //! the error code and nothing of the key that minted the token. A valid token yields a page that
 //! plays the video with the Player SDK and hls.js served from `--player-assets` (the workspace's

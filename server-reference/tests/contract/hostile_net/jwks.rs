@@ -310,7 +310,7 @@ async fn s2_a_down_identity_provider_with_a_warm_cache_still_answers_200() {
     for _ in 0..10 {
         assert_eq!(list_keys(&h, &token).await.status(), 200);
     }
-    // Cold, the same provider is a 500 SERVER_ERROR (CONTRACT §7).
+    // Cold, the same provider is a 500 SERVER_ERROR (docs/api.md §9).
     let cold = start_against(idp.url(), |_| {}).await;
     let r = list_keys(&cold, &cold.user_token(USER).await).await;
     assert_intelligence_error(&r, 500);
