@@ -44,6 +44,7 @@ pub(crate) struct Inner {
     pub(crate) key: Option<ApiKey>,
     transport: Arc<dyn Transport>,
     timeout: Duration,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: u64,
     user_agent: HeaderValue,
@@ -56,6 +57,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base.as_str())
             .field("api_key", &self.inner.key)
             .field("timeout", &self.inner.timeout)
+            .field("deadline", &self.inner.deadline)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -110,9 +112,13 @@ impl Client {
         let span = tracing::debug_span!("ansdev.request", route = route.name());
         async {
             let mut attempt = 1;
+            let started = tokio::time::Instant::now();
             loop {
                 let request = endpoint.to_request(&self.inner.base)?;
-                let outcome = match self.exchange(request).await {
+                // The attempt gets the per-attempt timeout, or what is left of the deadline.
+                let left = self.inner.deadline.map(|d| d.saturating_sub(started.elapsed()));
+                let budget = left.map_or(self.inner.timeout, |l| l.min(self.inner.timeout));
+                let outcome = match self.exchange_within(request, budget).await {
                     Ok(response) => {
                         let output = endpoint.parse_response(&response);
                         wipe_body(route, response);
@@ -128,6 +134,17 @@ impl Client {
                     Err(err) => fill_quota_wait(err),
                 };
                 match self.inner.retry.decide(route, attempt, &err, fastrand::f64()) {
+                    // A retry that could not start before the deadline is not made: the last
+                    // error says more than a timeout would.
+                    RetryDecision::RetryAfter(delay)
+                        if self
+                            .inner
+                            .deadline
+                            .is_some_and(|d| started.elapsed() + delay >= d) =>
+                    {
+                        tracing::debug!(attempt, code = %err.code(), "failed: the deadline is near");
+                        return Err(err);
+                    }
                     RetryDecision::RetryAfter(delay) => {
                         tracing::warn!(attempt, code = %err.code(), delay_ms = delay.as_millis() as u64, "retrying");
                         tokio::time::sleep(delay).await;
@@ -147,22 +164,23 @@ impl Client {
     /// One attempt: the transport under the per-attempt timeout.
     pub(crate) async fn exchange(
         &self,
+        request: Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, Error> {
+        self.exchange_within(request, self.inner.timeout).await
+    }
+
+    /// One attempt under `budget`.
+    async fn exchange_within(
+        &self,
         mut request: Request<Bytes>,
+        budget: Duration,
     ) -> Result<http::Response<Bytes>, Error> {
         request
             .headers_mut()
             .insert(USER_AGENT, self.inner.user_agent.clone());
-        let response = match tokio::time::timeout(
-            self.inner.timeout,
-            self.inner.transport.send(request),
-        )
-        .await
+        let response = match tokio::time::timeout(budget, self.inner.transport.send(request)).await
         {
-            Err(_) => {
-                return Err(Error::Timeout {
-                    after: self.inner.timeout,
-                });
-            }
+            Err(_) => return Err(Error::Timeout { after: budget }),
             Ok(result) => result.map_err(Error::Transport)?,
         };
         // The default transport stops reading at the cap; this holds a custom one to it too.
@@ -210,6 +228,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     key: Option<Zeroizing<String>>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     retry: Option<RetryPolicy>,
     token_config: Option<TokenConfig>,
     user_agent: Option<String>,
@@ -257,6 +276,16 @@ impl ClientBuilder {
     /// The API base URL (default `https://api.ansdev.cloud`).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// An overall deadline per call, across all its attempts and backoff (default: none; the
+    /// retry policy's attempt count bounds a call). An attempt running into it fails with
+    /// [`Error::Timeout`]; a retry that could not start before it is not made, and the call
+    /// fails with the last attempt's error. Playback sessions' mints are bounded by their own
+    /// retry schedule, not by this deadline.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -347,6 +376,7 @@ impl ClientBuilder {
             key,
             transport,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            deadline: self.deadline,
             retry: self.retry.unwrap_or_default(),
             max_response_bytes,
             user_agent,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{Request, Response};
 use sdk_core::{DecodeErrorKind, TransportError, TransportErrorKind};
-use sdk_native::{Client, Error, ErrorCode, FnTransport, RetryPolicy};
+use sdk_native::{Client, ClientBuilder, Error, ErrorCode, FnTransport, RetryPolicy};
 
 const KEY: &str = "ak_test_0123456789abcdef0123456789abcdef";
 
@@ -32,8 +32,12 @@ impl Script {
     }
 
     fn client(&self) -> Client {
+        self.client_with(|builder| builder)
+    }
+
+    fn client_with(&self, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
         let script = self.clone();
-        Client::builder()
+        configure(Client::builder())
             .api_key(KEY)
             .base_url("http://127.0.0.1:9")
             .timeout(Duration::from_secs(5))
@@ -191,4 +195,52 @@ async fn the_key_is_sent_in_its_header_and_shown_nowhere_else() {
         assert!(!text.contains(&KEY[8..]), "key leaked: {text}");
     }
     assert!(format!("{client:?}").contains("ak_test_0123"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_deadline_bounds_a_hanging_attempt() {
+    let script = Script::new(vec![]);
+    let started = tokio::time::Instant::now();
+    let err = script
+        .client_with(|b| b.deadline(Duration::from_secs(2)))
+        .get_video("vid_1")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { after } if after == Duration::from_secs(2)),
+        "{err:?}"
+    );
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_secs(2),
+        "not the 5 s attempt timeout"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_deadline_stops_retries_that_could_not_finish_in_time() {
+    let script = Script::new((0..10).map(|_| envelope("INTERNAL_ERROR", 503)).collect());
+    let started = tokio::time::Instant::now();
+    let err = script
+        .client_with(|b| {
+            b.deadline(Duration::from_secs(1)).retry_policy(
+                RetryPolicy::default()
+                    .with_max_attempts(10)
+                    .with_delays(Duration::from_millis(300), Duration::from_secs(5)),
+            )
+        })
+        .get_video("vid_1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::InternalError,
+        "the last attempt's error"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(script.requests() < 10, "{} attempts", script.requests());
 }
