@@ -35,14 +35,15 @@ pub enum RetryDecision {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
-    /// Total attempts, the first included (1 = never retry).
+    /// Total attempts, the first included (1 = never retry). Default **4**.
     pub max_attempts: u32,
-    /// Delay before the first retry (before jitter).
+    /// Delay before the first retry (before jitter); it doubles with each further retry.
+    /// Default **250 ms**.
     pub base_delay: Duration,
-    /// Upper bound of any backoff delay.
+    /// Upper bound of any backoff delay. Default **8 s**.
     pub max_delay: Duration,
     /// Longest wait for a quota reset worth sleeping through; a later reset gives up at once
-    /// with the typed quota error (a daily quota usually resets hours away).
+    /// with the typed quota error (a daily quota usually resets hours away). Default **30 s**.
     pub max_quota_wait: Duration,
 }
 

@@ -19,22 +19,27 @@ use std::time::Duration;
 #[non_exhaustive]
 pub struct TokenConfig {
     /// A token is handed out only while at least this much of its lifetime is left (capped at a
-    /// third of the token's lifetime, so a short-lived development token is still usable).
+    /// third of the token's lifetime, so a short-lived development token is still usable: with a
+    /// 10 s dev TTL the effective margin is 3.3 s). Default **30 s**.
     pub refresh_margin: Duration,
     /// A mint that has not answered after this long is abandoned and counted as a timeout.
+    /// Default **10 s**.
     pub request_timeout: Duration,
     /// Failed mints in a row (retryable ones) before waiting callers are told it failed.
+    /// Default **4**.
     pub max_attempts: u32,
-    /// The first retry delay; it doubles with every further failure.
+    /// The first retry delay; it doubles with every further failure. Default **500 ms**.
     pub backoff_base: Duration,
-    /// The longest retry delay.
+    /// The longest retry delay. Default **30 s**.
     pub backoff_max: Duration,
-    /// How long minting pauses after a quota refusal whose reset time is unknown.
+    /// How long minting pauses after a quota refusal whose reset time is unknown. Default
+    /// **60 s**.
     pub quota_fallback_wait: Duration,
     /// Emit [`TokenEvent::QuotaLow`](super::TokenEvent::QuotaLow) when the remaining quota after
-    /// a mint is at or below this fraction of the daily limit.
+    /// a mint is at or below this fraction of the daily limit. Default **0.1** (10 %).
     pub quota_low_fraction: f64,
     /// Refresh tokens of active videos ahead of time, so callers never wait for a mint.
+    /// Default **off**: tokens are minted lazily, when a request needs one.
     pub keep_warm: bool,
 }
 
