@@ -77,7 +77,7 @@ mod videos;
 pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder};
 pub use download::{DownloadProgress, DownloadSummary};
 pub use keys::KeysClient;
-pub use playback::{PlaybackEvent, PlaybackSession};
+pub use playback::{EVENT_BUFFER, PlaybackEvent, PlaybackEvents, PlaybackSession};
 pub use transport::{
     BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, FnTransport, MAX_REDIRECTS, ReqwestTransport, Transport,
 };

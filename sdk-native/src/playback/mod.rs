@@ -6,6 +6,7 @@
 //! ask, retried with backoff, and paused until the reset when the daily quota is used up.
 
 mod driver;
+mod events;
 mod provider;
 
 use std::fmt;
@@ -15,51 +16,17 @@ use std::time::Duration;
 
 use sdk_core::clock::Instant;
 use sdk_core::{
-    AesKey, Error, ErrorCode, Generation, IssuedToken, PlaybackToken, RateLimit, Rejection,
-    TokenConfig, Video, VideoId,
+    AesKey, Error, ErrorCode, Generation, IssuedToken, PlaybackToken, Rejection, TokenConfig,
+    Video, VideoId,
 };
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::Client;
 use driver::Command;
+pub use events::{EVENT_BUFFER, PlaybackEvent, PlaybackEvents};
 pub(crate) use provider::ApiMint;
 use provider::SharedProvider;
 pub use provider::{FnTokenProvider, TokenProvider};
-
-/// Something the application may want to know about its playback tokens.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum PlaybackEvent {
-    /// A new token was minted.
-    TokenRefreshed {
-        /// The video.
-        video: VideoId,
-        /// The token's generation.
-        generation: Generation,
-        /// Its lifetime.
-        expires_in: Duration,
-        /// The quota state after the mint, when reported.
-        rate_limit: Option<RateLimit>,
-    },
-    /// The daily quota is running low.
-    QuotaLow {
-        /// The video whose mint reported it.
-        video: VideoId,
-        /// The quota state.
-        rate_limit: RateLimit,
-    },
-    /// A mint failed; `retry_in` says whether (and when) it is retried by itself.
-    RefreshFailed {
-        /// The video.
-        video: VideoId,
-        /// Why.
-        error: Error,
-        /// Failed attempts in a row.
-        attempt: u32,
-        /// When the next attempt happens, if any.
-        retry_in: Option<Duration>,
-    },
-}
 
 /// The token machinery shared by every session of one client (or one token provider).
 pub(crate) struct Tokens {
@@ -78,7 +45,7 @@ impl Tokens {
             config,
             provider,
             commands: OnceLock::new(),
-            events: broadcast::channel(64).0,
+            events: broadcast::channel(EVENT_BUFFER).0,
         }
     }
 
@@ -151,10 +118,34 @@ impl Client {
         }
     }
 
-    /// The events of every playback session of this client.
+    /// The events of every playback session of this client, from now on, as a
+    /// [`Stream`](futures_core::Stream) (read it with `futures_util::StreamExt::next`).
+    ///
+    /// Each call subscribes anew. Events wait in a buffer of [`EVENT_BUFFER`] per subscriber; a
+    /// subscriber that falls further behind loses the oldest and reads one
+    /// [`PlaybackEvent::Lagged`] in their place, then carries on with the newest — a slow reader
+    /// never slows playback down.
+    ///
+    /// ```no_run
+    /// use futures_util::StreamExt;
+    /// use sdk_native::PlaybackEvent;
+    ///
+    /// # async fn run(client: sdk_native::Client) {
+    /// let mut events = client.playback_events();
+    /// while let Some(event) = events.next().await {
+    ///     match event {
+    ///         PlaybackEvent::QuotaLow { rate_limit, .. } => {
+    ///             eprintln!("{} mints left today", rate_limit.remaining)
+    ///         }
+    ///         PlaybackEvent::Lagged { missed } => eprintln!("{missed} events missed"),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # }
+    /// ```
     #[must_use]
-    pub fn playback_events(&self) -> broadcast::Receiver<PlaybackEvent> {
-        self.inner.tokens.events.subscribe()
+    pub fn playback_events(&self) -> PlaybackEvents {
+        PlaybackEvents::new(self.inner.tokens.events.subscribe())
     }
 }
 

@@ -2,6 +2,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use futures_util::{FutureExt, StreamExt};
 use sdk_native::{ErrorCode, PlaybackEvent, TokenConfig};
 use serde_json::json;
 
@@ -29,7 +30,7 @@ async fn playback_runs_past_several_token_lifetimes_without_a_failure() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let mut mints = 0;
-    while let Ok(event) = events.try_recv() {
+    while let Some(Some(event)) = events.next().now_or_never() {
         if matches!(event, PlaybackEvent::TokenRefreshed { .. }) {
             mints += 1;
         }
