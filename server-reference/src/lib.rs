@@ -21,11 +21,17 @@ mod clock;
 mod config;
 mod connections;
 mod crypto;
+pub mod demo;
+mod dev_api;
+mod dev_refusal;
 mod error;
 mod faults;
+mod http_date;
 mod idp;
+mod journal;
 mod jwks;
 mod jwt_shape;
+mod lifecycle;
 mod master_key_file;
 mod media;
 mod routes;
@@ -33,17 +39,30 @@ mod seed;
 mod server;
 mod state;
 mod store;
+mod test_double;
 mod tokens;
 
 pub use clock::ServerClock;
 pub use config::{Config, ConfigError};
+pub use dev_refusal::DevRefusal;
+pub use journal::{JOURNAL_CAPACITY, JournalEntry};
 pub use master_key_file::MasterKeyFileError;
 pub use sdk_core as core;
 pub use seed::{SeedApiKey, SeedFile, SeedUser, SeedVideo};
 pub use server::{RunningServer, StartError, serve};
 pub use state::AppState;
+pub use test_double::Fault;
 
-/// The application's routes with CORS, panic handling and the front end's 411 rule applied.
+/// The application's routes with CORS, panic handling and the front end's 411 rule applied;
+/// with `dev`, also the request journal and the life-cycle route. Every answer's `Date`
+/// header reads the server clock.
 pub fn router(state: AppState) -> axum::Router {
-    routes::build(state)
+    use axum::middleware::from_fn_with_state;
+    let mut app = routes::build(state.clone());
+    if state.inner.dev {
+        app = app
+            .merge(dev_api::router(state.clone()))
+            .layer(from_fn_with_state(state.clone(), journal::record));
+    }
+    app.layer(from_fn_with_state(state, http_date::middleware))
 }

@@ -14,6 +14,7 @@ use crate::config::{Config, ConfigError};
 use crate::connections::ConnectionLimits;
 use crate::crypto::{BadMasterKey, MasterKey};
 use crate::faults::FaultSet;
+use crate::journal::Journal;
 use crate::jwks::{JwksCache, JwksSettings};
 use crate::master_key_file::MasterKeyFileError;
 use crate::seed::{self, DemoInfo, SeedError};
@@ -108,8 +109,13 @@ impl RunningServer {
     #[must_use]
     pub fn demo_player_url(&self) -> Option<String> {
         let demo = self.demo.as_ref()?;
-        let token =
-            crate::tokens::mint(&self.state, "key_demo", &demo.video_id, &demo.job_id).ok()?;
+        let token = crate::tokens::mint(
+            &self.state,
+            crate::demo::KEY_ID,
+            &demo.video_id,
+            &demo.job_id,
+        )
+        .ok()?;
         Some(format!(
             "{}/player/{}?token={token}",
             self.state.inner.public_base, demo.video_id
@@ -234,6 +240,7 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
             jwt_audience: config.jwt_audience.clone(),
             cors_origin: config.cors_origin.clone(),
             faults: FaultSet::default(),
+            journal: Journal::default(),
             player_assets: config.player_assets_dir(),
         }),
     })

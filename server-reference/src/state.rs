@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::clock::ServerClock;
 use crate::crypto::MasterKey;
 use crate::faults::FaultSet;
+use crate::journal::Journal;
 use crate::jwks::JwksCache;
 use crate::store::Store;
 
@@ -33,6 +34,8 @@ pub(crate) struct Inner {
     pub(crate) jwt_audience: String,
     pub(crate) cors_origin: String,
     pub(crate) faults: FaultSet,
+    /// The request journal (filled only with `--dev`).
+    pub(crate) journal: Journal,
     /// The Player SDK package directory the hosted player page's assets come from.
     pub(crate) player_assets: PathBuf,
 }

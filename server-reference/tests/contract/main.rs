@@ -16,5 +16,6 @@ mod keys;
 mod mint;
 mod persistence;
 mod playback;
+mod testing_helpers;
 mod throughput;
 mod videos;
