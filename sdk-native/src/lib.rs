@@ -73,6 +73,7 @@ pub mod playback;
 pub mod token_endpoint;
 pub mod transport;
 mod videos;
+mod waiter;
 
 pub use client::{Client, ClientBuilder};
 pub use download::{DownloadProgress, DownloadSummary};
@@ -81,6 +82,7 @@ pub use playback::{PlaybackEvent, PlaybackSession};
 pub use transport::{
     BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, FnTransport, MAX_REDIRECTS, ReqwestTransport, Transport,
 };
+pub use waiter::{WaitError, WaitOptions};
 
 pub use sdk_core;
 pub use sdk_core::endpoint::VideoQuery;
