@@ -23,6 +23,7 @@ mod connections;
 mod crypto;
 pub mod demo;
 mod dev_api;
+mod dev_master_key;
 mod dev_refusal;
 mod error;
 mod faults;
@@ -44,6 +45,7 @@ mod tokens;
 
 pub use clock::ServerClock;
 pub use config::{Config, ConfigError};
+pub use dev_master_key::DevMasterKeyError;
 pub use dev_refusal::DevRefusal;
 pub use journal::{JOURNAL_CAPACITY, JournalEntry};
 pub use master_key_file::MasterKeyFileError;

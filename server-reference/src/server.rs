@@ -45,7 +45,8 @@ pub enum StartError {
     /// A file database needs a stable master key.
     #[error(
         "a master key is required with --db (the wrapped video keys must survive a restart): \
-         --master-key-file PATH or ANSDEV_MASTER_KEY"
+         --master-key-file PATH or ANSDEV_MASTER_KEY (a --dev server generates one beside the \
+         database)"
     )]
     MasterKeyRequired,
     /// The database could not be opened.

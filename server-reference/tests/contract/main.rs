@@ -16,6 +16,7 @@ mod keys;
 mod mint;
 mod persistence;
 mod playback;
+mod startup;
 mod testing_helpers;
 mod throughput;
 mod videos;
