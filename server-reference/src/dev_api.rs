@@ -40,13 +40,23 @@ async fn clear_requests(State(state): State<AppState>) -> StatusCode {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct StatusChange {
     status: String,
+    /// A JSON number, so a float or a negative value is named rather than unparsable.
+    #[serde(default)]
+    after_seconds: Option<serde_json::Number>,
 }
 
-/// `POST /dev/videos/{videoId}/status {"status": "TRANSCODING"}` →
-/// `{"id", "jobId", "status", "updatedAt"}`.
+fn rfc3339(unix: i64) -> Option<String> {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+}
+
+/// `POST /dev/videos/{videoId}/status {"status": "TRANSCODING"}` → 200
+/// `{"id", "jobId", "status", "updatedAt"}`; with `"afterSeconds": n` the move waits on the
+/// server clock → 202 `{"id", "status", "at"}`.
 async fn video_status(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
@@ -63,22 +73,44 @@ async fn video_status(
             DevRefusal::new(
                 "body",
                 format!(
-                    r#"the body must be JSON: {{"status": one of {}}}"#,
+                    r#"the body must be JSON: {{"status": one of {}, "afterSeconds"?: integer}}"#,
                     crate::lifecycle::STATUSES.join("|")
                 ),
             )
         });
-    match change.and_then(|c| crate::lifecycle::set_status(&state, &id, &c.status)) {
-        Ok(video) => {
-            let updated_at = OffsetDateTime::from_unix_timestamp(video.updated_at)
-                .ok()
-                .and_then(|t| t.format(&Rfc3339).ok());
-            bare_json(
-                StatusCode::OK,
-                &json!({"id": video.id, "jobId": video.job_id, "status": video.status,
-                        "updatedAt": updated_at}),
-            )
-        }
+    let change = match change {
+        Ok(change) => change,
+        Err(refusal) => return refusal.into_response(),
+    };
+    if let Some(after) = &change.after_seconds {
+        let scheduled = after
+            .as_u64()
+            .ok_or_else(|| {
+                DevRefusal::new(
+                    "afterSeconds",
+                    format!(
+                        "afterSeconds must be an integer from 0 to {}",
+                        crate::lifecycle::MAX_AFTER_SECONDS
+                    ),
+                )
+            })
+            .and_then(|after| {
+                crate::lifecycle::schedule_status(&state, &id, &change.status, after)
+            });
+        return match scheduled {
+            Ok(at) => bare_json(
+                StatusCode::ACCEPTED,
+                &json!({"id": id, "status": change.status, "at": rfc3339(at)}),
+            ),
+            Err(refusal) => refusal.into_response(),
+        };
+    }
+    match crate::lifecycle::set_status(&state, &id, &change.status) {
+        Ok(video) => bare_json(
+            StatusCode::OK,
+            &json!({"id": video.id, "jobId": video.job_id, "status": video.status,
+                    "updatedAt": rfc3339(video.updated_at)}),
+        ),
         Err(refusal) => refusal.into_response(),
     }
 }

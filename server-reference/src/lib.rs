@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> axum::Router {
     if state.inner.dev {
         app = app
             .merge(dev_api::router(state.clone()))
+            .layer(from_fn_with_state(state.clone(), lifecycle::apply_due))
             .layer(from_fn_with_state(state.clone(), journal::record));
     }
     app.layer(from_fn_with_state(state, http_date::middleware))

@@ -16,6 +16,7 @@ use crate::crypto::{BadMasterKey, MasterKey};
 use crate::faults::FaultSet;
 use crate::journal::Journal;
 use crate::jwks::{JwksCache, JwksSettings};
+use crate::lifecycle::Schedule;
 use crate::master_key_file::MasterKeyFileError;
 use crate::seed::{self, DemoInfo, SeedError};
 use crate::state::{AppState, Inner};
@@ -242,6 +243,7 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
             cors_origin: config.cors_origin.clone(),
             faults: FaultSet::default(),
             journal: Journal::default(),
+            schedule: Schedule::default(),
             player_assets: config.player_assets_dir(),
         }),
     })

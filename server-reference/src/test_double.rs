@@ -212,4 +212,35 @@ impl RunningServer {
     pub fn set_video_status(&self, video_id: &str, status: &VideoStatus) -> Result<(), DevRefusal> {
         crate::lifecycle::set_status(self.state(), video_id, status.as_str()).map(|_| ())
     }
+
+    /// Schedules video `video_id` to move to `status` once the server clock is `after` past
+    /// now (whole seconds, at most a year): the move applies before the first request at or
+    /// after that time, so [`advance_clock`](Self::advance_clock) can jump straight past it.
+    /// At most 64 moves wait at once. Returns the server time it applies from.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use server_reference::{core::VideoStatus, demo};
+    /// let server = server_reference::serve(server_reference::Config::for_tests()).await?;
+    /// let id = demo::TRANSCODING_VIDEO_ID;
+    /// server.schedule_video_status(id, &VideoStatus::Completed, Duration::from_secs(90))?;
+    /// server.advance_clock(90)?; // the next request sees it COMPLETED
+    /// # Ok(()) }
+    /// ```
+    pub fn schedule_video_status(
+        &self,
+        video_id: &str,
+        status: &VideoStatus,
+        after: Duration,
+    ) -> Result<OffsetDateTime, DevRefusal> {
+        let at = crate::lifecycle::schedule_status(
+            self.state(),
+            video_id,
+            status.as_str(),
+            after.as_secs(),
+        )?;
+        OffsetDateTime::from_unix_timestamp(at)
+            .map_err(|_| DevRefusal::new("afterSeconds", "the time is out of range"))
+    }
 }

@@ -324,3 +324,58 @@ async fn the_date_header_follows_the_dev_clock_so_reset_minus_date_is_right() {
     let r = h.get("/no/such/route", None).await;
     assert!((server_now - date_of(&r)).abs() <= 5);
 }
+
+#[tokio::test]
+async fn a_scheduled_status_applies_once_the_dev_clock_reaches_it() {
+    let h = start().await;
+    let path = format!("/dev/videos/{BUSY}/status");
+    let status_of = |r: &http::Response<bytes::Bytes>| json_of(r)["data"]["status"].clone();
+    let r = h
+        .post_json(&path, &json!({"status": "COMPLETED", "afterSeconds": 60}))
+        .await;
+    assert_eq!(r.status(), 202, "{:?}", r.body());
+    let video = format!("/v1/video/{BUSY}");
+    assert_eq!(status_of(&h.get(&video, Some(KEY)).await), "TRANSCODING");
+    h.advance(59).await;
+    assert_eq!(status_of(&h.get(&video, Some(KEY)).await), "TRANSCODING");
+    h.advance(1).await;
+    assert_eq!(status_of(&h.get(&video, Some(KEY)).await), "COMPLETED");
+    // In process, the same way.
+    h.server
+        .schedule_video_status(BUSY, &VideoStatus::Failed, Duration::from_secs(5))
+        .unwrap();
+    h.server.advance_clock(5).unwrap();
+    assert_eq!(status_of(&h.get(&video, Some(KEY)).await), "FAILED");
+    // Bounds, named.
+    for (body, field) in [
+        (
+            json!({"status": "COMPLETED", "afterSeconds": -1}),
+            "afterSeconds",
+        ),
+        (
+            json!({"status": "COMPLETED", "afterSeconds": 1.5}),
+            "afterSeconds",
+        ),
+        (
+            json!({"status": "COMPLETED", "afterSeconds": 31_557_601}),
+            "afterSeconds",
+        ),
+        (json!({"status": "SOON", "afterSeconds": 1}), "status"),
+    ] {
+        assert_dev_error(&h.post_json(&path, &body).await, field);
+    }
+    assert_dev_error(
+        &h.post_json(
+            "/dev/videos/vid_nope/status",
+            &json!({"status": "FAILED", "afterSeconds": 1}),
+        )
+        .await,
+        "videoId",
+    );
+    for _ in 0..64 {
+        let body = json!({"status": "QUEUED", "afterSeconds": 3600});
+        assert_eq!(h.post_json(&path, &body).await.status(), 202);
+    }
+    let body = json!({"status": "QUEUED", "afterSeconds": 3600});
+    assert_dev_error(&h.post_json(&path, &body).await, "afterSeconds");
+}
