@@ -15,6 +15,34 @@
 //! println!("listening on {}", server.base_url());
 //! # Ok(()) }
 //! ```
+//!
+//! # Testing your app
+//!
+//! [`Config::for_tests`] is a `--dev` server on `127.0.0.1:0` with an in-memory database and
+//! the demo dataset (its ids are in [`demo`], its key in [`RunningServer::demo_api_key`]). A
+//! test drives it through [`RunningServer`]'s helpers, which check their input like the
+//! `/dev/*` routes do:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use server_reference::{Config, Fault, core::VideoStatus, demo, serve};
+//!
+//! let server = serve(Config::for_tests()).await?;
+//! server.arm_fault(Fault::on("mint").status(503))?;
+//! server.set_video_status(demo::TRANSCODING_VIDEO_ID, &VideoStatus::Completed)?;
+//! server.advance_clock(3600)?;
+//! // … the app under test talks to server.base_url() …
+//! let mints = server
+//!     .requests()
+//!     .iter()
+//!     .filter(|r| r.route == "/v1/video/{video_id}/playback-token" && r.status == 200)
+//!     .count();
+//! # let _ = mints;
+//! # Ok(()) }
+//! ```
+//!
+//! The crate README's "Testing your app" guide covers the binary from any language, CI, and
+//! every dev route's body and bounds.
 
 mod auth;
 mod clock;
@@ -69,3 +97,8 @@ pub fn router(state: AppState) -> axum::Router {
     }
     app.layer(from_fn_with_state(state, http_date::middleware))
 }
+
+/// The README's Rust examples compile as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
