@@ -47,3 +47,15 @@ impl IntoResponse for DevRefusal {
         DevError::from(self).into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_refusal_keeps_the_field() {
+        let refusal = DevRefusal::new("status", "status must be one of COMPLETED, FAILED");
+        assert_eq!(refusal.to_string(), "status: status must be one of COMPLETED, FAILED");
+        assert_eq!(DevError::from(refusal).field(), "status");
+    }
+}
