@@ -123,3 +123,60 @@ async fn wait_until_ready_passes_on_a_refusal() {
     };
     assert_eq!(inner.code(), ErrorCode::VideoNotFound);
 }
+
+/// A client whose every `GET /v1/video/{id}` answers `status`, counting the polls.
+fn scripted(status: &'static str) -> (Client, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let polls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&polls);
+    let transport = sdk_native::FnTransport::new(move |_request: http::Request<bytes::Bytes>| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let body = serde_json::json!({"success": true, "data": {
+                "id": "vid_x", "jobId": "11111111-1111-4111-8111-111111111111", "title": "x",
+                "status": status, "encrypted": false, "quality": "720p", "renditions": [],
+                "durationSeconds": null, "createdAt": "2026-01-01T00:00:00Z",
+                "updatedAt": "2026-01-01T00:00:00Z"}});
+            Ok(http::Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(bytes::Bytes::from(body.to_string()))
+                .unwrap())
+        }
+    });
+    let client = Client::builder()
+        .api_key("ak_test_00000000000000000000000000000001")
+        .transport(transport)
+        .build()
+        .unwrap();
+    (client, polls)
+}
+
+#[tokio::test]
+async fn wait_until_ready_ends_on_a_status_it_does_not_know() {
+    let (client, polls) = scripted("ARCHIVED");
+    let err = client
+        .wait_until_ready("vid_x", WaitOptions::default())
+        .await
+        .unwrap_err();
+    let WaitError::UnexpectedStatus { video } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(video.status, VideoStatus::from_wire("ARCHIVED"));
+    assert_eq!(polls.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_default_wait_backs_off_to_30_s_and_ends_at_10_minutes() {
+    let (client, polls) = scripted("TRANSCODING");
+    let started = tokio::time::Instant::now();
+    let err = client
+        .wait_until_ready("vid_x", WaitOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WaitError::DeadlineExceeded { .. }), "{err:?}");
+    assert_eq!(started.elapsed(), Duration::from_secs(600));
+    // Polls at 0, 1, 3, 7, 15 s, then every 30 s from 31 to 571 s: 24 in 600 s (a poll every
+    // second would be 600); the next (601 s) would come after the deadline.
+    assert_eq!(polls.load(std::sync::atomic::Ordering::SeqCst), 24);
+}
