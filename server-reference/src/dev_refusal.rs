@@ -55,7 +55,10 @@ mod tests {
     #[test]
     fn the_wire_refusal_keeps_the_field() {
         let refusal = DevRefusal::new("status", "status must be one of COMPLETED, FAILED");
-        assert_eq!(refusal.to_string(), "status: status must be one of COMPLETED, FAILED");
+        assert_eq!(
+            refusal.to_string(),
+            "status: status must be one of COMPLETED, FAILED"
+        );
         assert_eq!(DevError::from(refusal).field(), "status");
     }
 }

@@ -37,11 +37,12 @@ const JOURNAL_ROUTE: &str = "/dev/requests";
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct JournalEntry {
-    /// Position since the server started (1, 2, …); never reused, not reset by a clear.
+    /// Position since the server started (1, 2, …), in the order the answers were ready
+    /// (`at` is when each request arrived); never reused, not reset by a clear.
     pub seq: u64,
     /// When the request arrived, by the server clock (RFC 3339, so it follows `/dev/clock`).
     pub at: String,
-    /// `GET`, `POST`, …
+    /// `GET`, `POST`, … (`<long>` for an extension method over 16 characters)
     pub method: String,
     /// The route pattern, e.g. `/v1/video/{video_id}/playback-token`; `<unmatched>` for a
     /// request no route matched.
@@ -118,6 +119,19 @@ impl Journal {
     }
 }
 
+/// The longest method name kept: every standard method fits, and an extension method (any
+/// token the client likes) cannot make an entry large.
+const MAX_METHOD_CHARS: usize = 16;
+
+fn journaled_method(method: &axum::http::Method) -> String {
+    let name = method.as_str();
+    if name.len() <= MAX_METHOD_CHARS {
+        name.to_owned()
+    } else {
+        "<long>".to_owned()
+    }
+}
+
 /// The 12-character prefix of a well-formed API key; nothing for anything else, which might
 /// be some other secret pasted into the header.
 fn key_prefix(headers: &HeaderMap) -> Option<String> {
@@ -187,7 +201,7 @@ pub(crate) async fn record(
         .now()
         .format(&Rfc3339)
         .unwrap_or_else(|_| OffsetDateTime::UNIX_EPOCH.to_string());
-    let method = request.method().to_string();
+    let method = journaled_method(request.method());
     let key_prefix = key_prefix(request.headers());
     let (mut parts, body) = request.into_parts();
     let video_id = RawPathParams::from_request_parts(&mut parts, &())
@@ -249,6 +263,13 @@ mod tests {
             snapshot.requests.iter().map(|e| e.seq).collect::<Vec<_>>(),
             [JOURNAL_CAPACITY as u64 + 6]
         );
+    }
+
+    #[test]
+    fn a_long_extension_method_is_not_kept() {
+        let long = axum::http::Method::from_bytes(&[b'X'; 4096]).unwrap();
+        assert_eq!(journaled_method(&long), "<long>");
+        assert_eq!(journaled_method(&axum::http::Method::OPTIONS), "OPTIONS");
     }
 
     #[test]
