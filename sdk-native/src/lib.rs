@@ -73,6 +73,7 @@ pub mod playback;
 pub mod token_endpoint;
 pub mod transport;
 mod videos;
+mod waiter;
 
 pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder};
 pub use download::{DownloadProgress, DownloadSummary};
@@ -81,6 +82,7 @@ pub use playback::{EVENT_BUFFER, PlaybackEvent, PlaybackEvents, PlaybackSession}
 pub use transport::{
     BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, FnTransport, MAX_REDIRECTS, ReqwestTransport, Transport,
 };
+pub use waiter::{WaitError, WaitOptions};
 
 pub use sdk_core;
 // Everything an app names is reachable from this crate, so depending on sdk-native alone is

@@ -286,6 +286,23 @@ impl Config {
         Ok(())
     }
 
+    /// With `dev` and `db` but no master key (neither `master_key` nor `master_key_file`):
+    /// creates a key file beside the database (`DB.master-key`, 0600) unless it exists, and
+    /// points `master_key_file` at it, so a persistent dev server restarts cleanly. Returns
+    /// the file it points at; does nothing (`Ok(None)`) in every other case. The binary calls
+    /// it before [`serve`](crate::serve); a server built in code opts in the same way.
+    pub fn use_dev_master_key_file(&mut self) -> Result<Option<PathBuf>, crate::DevMasterKeyError> {
+        let Some(db) = self.db.as_deref() else {
+            return Ok(None);
+        };
+        if !self.dev || self.master_key.is_some() || self.master_key_file.is_some() {
+            return Ok(None);
+        }
+        let path = crate::dev_master_key::ensure(db)?;
+        self.master_key_file = Some(path.clone());
+        Ok(Some(path))
+    }
+
     /// The TTL actually used: the override only counts in dev mode.
     #[must_use]
     pub fn effective_token_ttl(&self) -> u64 {

@@ -14,7 +14,8 @@ use sdk_core::{CodeFamily, ErrorCode};
 use serde::Deserialize;
 use serde_json::Number;
 
-use crate::error::{DevError, ansdev_body};
+use crate::dev_refusal::DevRefusal;
+use crate::error::ansdev_body;
 use crate::state::AppState;
 
 /// What a faulty response carries.
@@ -90,12 +91,12 @@ fn number_in(
     value: Option<&Number>,
     default: u64,
     range: RangeInclusive<u64>,
-) -> Result<u64, DevError> {
+) -> Result<u64, DevRefusal> {
     let Some(value) = value else {
         return Ok(default);
     };
     value.as_u64().filter(|n| range.contains(n)).ok_or_else(|| {
-        DevError::new(
+        DevRefusal::new(
             field,
             format!(
                 "{field} must be an integer from {} to {}",
@@ -107,14 +108,14 @@ fn number_in(
 }
 
 impl TryFrom<FaultRequest> for FaultRule {
-    type Error = DevError;
+    type Error = DevRefusal;
 
-    fn try_from(request: FaultRequest) -> Result<Self, DevError> {
+    fn try_from(request: FaultRequest) -> Result<Self, DevRefusal> {
         let route = ROUTES
             .iter()
             .find(|r| **r == request.route)
             .ok_or_else(|| {
-                DevError::new(
+                DevRefusal::new(
                     "route",
                     format!("route must be one of {}", ROUTES.join(", ")),
                 )
@@ -123,13 +124,15 @@ impl TryFrom<FaultRequest> for FaultRule {
         let status = u16::try_from(status)
             .ok()
             .and_then(|s| StatusCode::from_u16(s).ok())
-            .ok_or_else(|| DevError::new("status", "status must be an integer from 200 to 599"))?;
+            .ok_or_else(|| {
+                DevRefusal::new("status", "status must be an integer from 200 to 599")
+            })?;
         let count = number_in("count", request.count.as_ref(), 1, COUNTS)?;
         let delay_ms = number_in("delayMs", request.delay_ms.as_ref(), 0, 0..=MAX_DELAY_MS)?;
         let body = match request.body.as_deref() {
             None => FaultBody::Envelope,
             Some(raw) => FaultBody::from_wire(raw).ok_or_else(|| {
-                DevError::new("body", "body must be one of envelope, malformed, empty")
+                DevRefusal::new("body", "body must be one of envelope, malformed, empty")
             })?,
         };
         Ok(Self {
@@ -153,13 +156,13 @@ pub(crate) struct FaultSet {
 
 impl FaultSet {
     /// Arms a rule, unless [`MAX_RULES`] are already armed.
-    pub(crate) fn arm(&self, rule: FaultRule) -> Result<(), DevError> {
+    pub(crate) fn arm(&self, rule: FaultRule) -> Result<(), DevRefusal> {
         let mut rules = self
             .rules
             .lock()
-            .map_err(|_| DevError::new("faults", "the fault list is unavailable"))?;
+            .map_err(|_| DevRefusal::new("faults", "the fault list is unavailable"))?;
         if rules.len() >= MAX_RULES {
-            return Err(DevError::new(
+            return Err(DevRefusal::new(
                 "faults",
                 format!("{MAX_RULES} faults are armed already: let some be used up first"),
             ));
@@ -280,7 +283,7 @@ mod tests {
         assert_eq!(route_of(&Method::POST, "/dev/clock"), None);
     }
 
-    fn rule(body: serde_json::Value) -> Result<FaultRule, DevError> {
+    fn rule(body: serde_json::Value) -> Result<FaultRule, DevRefusal> {
         FaultRule::try_from(serde_json::from_value::<FaultRequest>(body).unwrap())
     }
 

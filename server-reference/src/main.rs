@@ -17,7 +17,7 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let matches = Config::command().get_matches();
-    let config = match Config::from_arg_matches(&matches) {
+    let mut config = match Config::from_arg_matches(&matches) {
         Ok(config) => config,
         Err(err) => err.exit(),
     };
@@ -27,12 +27,16 @@ async fn main() -> std::process::ExitCode {
              use --master-key-file PATH or ANSDEV_MASTER_KEY"
         );
     }
+    // Checked first, so a refused configuration leaves no key file behind.
+    if let Err(err) = config.validate() {
+        return cannot_start(&err);
+    }
+    if let Err(err) = config.use_dev_master_key_file() {
+        return cannot_start(&err);
+    }
     let server = match server_reference::serve(config).await {
         Ok(server) => server,
-        Err(err) => {
-            tracing::error!(error = %err, "cannot start");
-            return std::process::ExitCode::FAILURE;
-        }
+        Err(err) => return cannot_start(&err),
     };
     let mut out = std::io::stdout().lock();
     let mut lines = vec![format!("listening on {}", server.base_url())];
@@ -62,4 +66,15 @@ async fn main() -> std::process::ExitCode {
         () = shutdown => {}
     }
     std::process::ExitCode::SUCCESS
+}
+
+/// A start-up failure: one line on stderr (what a script waiting for `listening on` shows its
+/// user), and a non-zero exit.
+fn cannot_start(err: &dyn std::error::Error) -> std::process::ExitCode {
+    let message = err.to_string().replace('\n', " ");
+    let _ = writeln!(
+        std::io::stderr(),
+        "server-reference: cannot start: {message}"
+    );
+    std::process::ExitCode::FAILURE
 }

@@ -5,6 +5,11 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::crypto::hash_api_key;
+use crate::demo::{
+    ENCRYPTED_JOB_ID as DEMO_ENCRYPTED_JOB, ENCRYPTED_VIDEO_ID, KEY_ID,
+    PLAIN_JOB_ID as DEMO_PLAIN_JOB, PLAIN_VIDEO_ID, TRANSCODING_JOB_ID as DEMO_TRANSCODING_JOB,
+    TRANSCODING_VIDEO_ID, USER_ID,
+};
 use crate::media;
 use crate::state::AppState;
 use crate::store::{KeyRow, StoreError, VideoRow};
@@ -100,10 +105,6 @@ pub enum SeedError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
-
-const DEMO_ENCRYPTED_JOB: &str = "3f0c8a52-5a1e-4c57-9b8e-2d7f6f0e9a10";
-const DEMO_PLAIN_JOB: &str = "9a4e2b7c-6d1f-4e3a-a0b9-8c7d6e5f4a32";
-const DEMO_TRANSCODING_JOB: &str = "b7d1e0c4-0f3a-4a8e-8d55-6c1b9e2f4a77";
 
 /// What the demo seed created: printed at start-up.
 #[derive(Clone)]
@@ -203,7 +204,7 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
     let video = |id: &str, job_id: &str, title: &str, status: &str, encrypted: bool| SeedVideo {
         id: id.into(),
         job_id: job_id.into(),
-        user_id: "user_demo".into(),
+        user_id: USER_ID.into(),
         title: title.into(),
         status: status.into(),
         encrypted,
@@ -211,7 +212,7 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
         renditions: vec!["720p".into(), "480p".into()],
     };
     let mut transcoding = video(
-        "vid_demo_transcoding",
+        TRANSCODING_VIDEO_ID,
         DEMO_TRANSCODING_JOB,
         "Still transcoding",
         "TRANSCODING",
@@ -220,12 +221,10 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
     transcoding.quality = "1080p".into();
     transcoding.renditions.clear();
     let seed = SeedFile {
-        users: vec![SeedUser {
-            id: "user_demo".into(),
-        }],
+        users: vec![SeedUser { id: USER_ID.into() }],
         api_keys: vec![SeedApiKey {
-            id: "key_demo".into(),
-            user_id: "user_demo".into(),
+            id: KEY_ID.into(),
+            user_id: USER_ID.into(),
             key: api_key.clone(),
             name: "demo".into(),
             scopes: vec!["video:read".into()],
@@ -237,14 +236,14 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
         videos: vec![
             transcoding,
             video(
-                "vid_demo_plain",
+                PLAIN_VIDEO_ID,
                 DEMO_PLAIN_JOB,
                 "Ansdev demo (clear)",
                 "COMPLETED",
                 false,
             ),
             video(
-                "vid_demo_encrypted",
+                ENCRYPTED_VIDEO_ID,
                 DEMO_ENCRYPTED_JOB,
                 "Ansdev demo (AES-128)",
                 "COMPLETED",
@@ -255,7 +254,7 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
     apply(state, &seed)?;
     Ok(DemoInfo {
         api_key,
-        video_id: "vid_demo_encrypted".into(),
+        video_id: ENCRYPTED_VIDEO_ID.into(),
         job_id: DEMO_ENCRYPTED_JOB.into(),
     })
 }

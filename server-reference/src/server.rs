@@ -14,7 +14,9 @@ use crate::config::{Config, ConfigError};
 use crate::connections::ConnectionLimits;
 use crate::crypto::{BadMasterKey, MasterKey};
 use crate::faults::FaultSet;
+use crate::journal::Journal;
 use crate::jwks::{JwksCache, JwksSettings};
+use crate::lifecycle::Schedule;
 use crate::master_key_file::MasterKeyFileError;
 use crate::seed::{self, DemoInfo, SeedError};
 use crate::state::{AppState, Inner};
@@ -44,7 +46,8 @@ pub enum StartError {
     /// A file database needs a stable master key.
     #[error(
         "a master key is required with --db (the wrapped video keys must survive a restart): \
-         --master-key-file PATH or ANSDEV_MASTER_KEY"
+         --master-key-file PATH or ANSDEV_MASTER_KEY (a --dev server generates one beside the \
+         database)"
     )]
     MasterKeyRequired,
     /// The database could not be opened.
@@ -108,8 +111,13 @@ impl RunningServer {
     #[must_use]
     pub fn demo_player_url(&self) -> Option<String> {
         let demo = self.demo.as_ref()?;
-        let token =
-            crate::tokens::mint(&self.state, "key_demo", &demo.video_id, &demo.job_id).ok()?;
+        let token = crate::tokens::mint(
+            &self.state,
+            crate::demo::KEY_ID,
+            &demo.video_id,
+            &demo.job_id,
+        )
+        .ok()?;
         Some(format!(
             "{}/player/{}?token={token}",
             self.state.inner.public_base, demo.video_id
@@ -234,6 +242,8 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
             jwt_audience: config.jwt_audience.clone(),
             cors_origin: config.cors_origin.clone(),
             faults: FaultSet::default(),
+            journal: Journal::default(),
+            schedule: Schedule::default(),
             player_assets: config.player_assets_dir(),
         }),
     })

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use crate::clock::ServerClock;
 use crate::crypto::MasterKey;
 use crate::faults::FaultSet;
+use crate::journal::Journal;
 use crate::jwks::JwksCache;
+use crate::lifecycle::Schedule;
 use crate::store::Store;
 
 /// Everything the handlers share. Cheap to clone.
@@ -33,6 +35,10 @@ pub(crate) struct Inner {
     pub(crate) jwt_audience: String,
     pub(crate) cors_origin: String,
     pub(crate) faults: FaultSet,
+    /// The request journal (filled only with `--dev`).
+    pub(crate) journal: Journal,
+    /// Video status moves waiting on the server clock (`--dev`).
+    pub(crate) schedule: Schedule,
     /// The Player SDK package directory the hosted player page's assets come from.
     pub(crate) player_assets: PathBuf,
 }

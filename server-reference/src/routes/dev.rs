@@ -109,8 +109,11 @@ pub(super) async fn faults(
         body,
         r#"{"route": string, "status"?: 200-599, "count"?: integer, "delayMs"?: integer, "body"?: "envelope|malformed|empty", "resetConnection"?: bool}"#,
     )
-    .and_then(FaultRule::try_from)
-    .and_then(|rule| state.inner.faults.arm(rule));
+    .and_then(|request| {
+        FaultRule::try_from(request)
+            .and_then(|rule| state.inner.faults.arm(rule))
+            .map_err(DevError::from)
+    });
     match armed {
         Ok(()) => bare_json(StatusCode::OK, &json!({"armed": true})),
         Err(err) => err.into_response(),

@@ -12,7 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub(crate) use keys::KeyRow;
-pub(crate) use videos::{VideoQuery, VideoRow};
+pub(crate) use videos::{CompletedMedia, VideoQuery, VideoRow};
 
 /// Creates the database file readable by its owner only (0600) when it does not exist yet.
 /// SQLite gives its `-journal`, `-wal` and `-shm` companions the database file's permissions,

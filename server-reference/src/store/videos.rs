@@ -20,6 +20,13 @@ pub(crate) struct VideoRow {
     pub(crate) updated_at: i64,
 }
 
+/// What a video gains when it reaches `COMPLETED` (the bundled clip's length and renditions).
+#[derive(Debug, Clone)]
+pub(crate) struct CompletedMedia {
+    pub(crate) duration_seconds: f64,
+    pub(crate) renditions: Vec<String>,
+}
+
 /// A page request of `GET /v1/video`.
 #[derive(Debug, Clone)]
 pub(crate) struct VideoQuery<'a> {
@@ -132,6 +139,35 @@ impl Store {
                 from_row,
             )
             .optional()?)
+    }
+
+    /// Moves a video to `status` (by public id or job id); `None` when no video has that id.
+    /// A video that reaches `COMPLETED` gets its duration and, if it had none, renditions.
+    pub(crate) fn set_video_status(
+        &self,
+        id_or_job: &str,
+        status: &str,
+        completed: &CompletedMedia,
+        now: i64,
+    ) -> StoreResult<Option<VideoRow>> {
+        let changed = self.conn()?.execute(
+            "UPDATE videos SET status = ?2, updated_at = ?3,
+                duration_seconds = CASE WHEN ?2 = 'COMPLETED' THEN ?4 ELSE duration_seconds END,
+                renditions = CASE WHEN ?2 = 'COMPLETED' AND renditions = '' THEN ?5
+                                  ELSE renditions END
+             WHERE id = ?1 OR job_id = ?1",
+            rusqlite::params![
+                id_or_job,
+                status,
+                now,
+                completed.duration_seconds,
+                completed.renditions.join(",")
+            ],
+        )?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        self.video(id_or_job)
     }
 
     /// The wrapped data key of an encrypted video.

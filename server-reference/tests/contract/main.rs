@@ -18,5 +18,7 @@ mod openapi;
 mod openapi_answers;
 mod persistence;
 mod playback;
+mod startup;
+mod testing_helpers;
 mod throughput;
 mod videos;
