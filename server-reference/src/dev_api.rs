@@ -1,13 +1,11 @@
-//! The dev routes that sit beside the route table (`--dev` only): the request journal and the
-//! video life cycle. Bodies and bounds are documented in the crate README.
+//! The handlers of the journal and life-cycle dev routes (`--dev` only; listed in the route
+//! table of `routes/mod.rs`, so they share its layers). Bodies and bounds are documented in the crate README.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 use time::OffsetDateTime;
@@ -17,24 +15,13 @@ use crate::dev_refusal::DevRefusal;
 use crate::error::bare_json;
 use crate::state::AppState;
 
-/// `GET`/`DELETE /dev/requests` and `POST /dev/videos/{video_id}/status`.
-pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/dev/requests", get(requests).delete(clear_requests))
-        .route("/dev/videos/{video_id}/status", post(video_status))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            crate::routes::MAX_BODY_BYTES,
-        ))
-        .with_state(state)
-}
-
 /// `GET /dev/requests` → `{"capacity": 10000, "dropped": n, "requests": [entry…]}`, oldest first.
-async fn requests(State(state): State<AppState>) -> Response {
+pub(crate) async fn requests(State(state): State<AppState>) -> Response {
     bare_json(StatusCode::OK, &state.inner.journal.snapshot())
 }
 
 /// `DELETE /dev/requests` → 204: forgets every entry.
-async fn clear_requests(State(state): State<AppState>) -> StatusCode {
+pub(crate) async fn clear_requests(State(state): State<AppState>) -> StatusCode {
     state.inner.journal.clear();
     StatusCode::NO_CONTENT
 }
@@ -57,7 +44,7 @@ fn rfc3339(unix: i64) -> Option<String> {
 /// `POST /dev/videos/{videoId}/status {"status": "TRANSCODING"}` → 200
 /// `{"id", "jobId", "status", "updatedAt"}`; with `"afterSeconds": n` the move waits on the
 /// server clock → 202 `{"id", "status", "at"}`.
-async fn video_status(
+pub(crate) async fn video_status(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,

@@ -33,7 +33,7 @@ const MAX_INSPECTED_BODY: u64 = 4 * 1024;
 const JOURNAL_ROUTE: &str = "/dev/requests";
 
 /// One request as the journal saw it. Holds no secret: no header, token, full key or path.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct JournalEntry {
@@ -74,7 +74,7 @@ struct Ring {
 }
 
 /// A copy of the journal, as `GET /dev/requests` answers it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct JournalSnapshot {
     pub(crate) capacity: usize,

@@ -91,7 +91,6 @@ pub fn router(state: AppState) -> axum::Router {
     let mut app = routes::build(state.clone());
     if state.inner.dev {
         app = app
-            .merge(dev_api::router(state.clone()))
             .layer(from_fn_with_state(state.clone(), lifecycle::apply_due))
             .layer(from_fn_with_state(state.clone(), journal::record));
     }

@@ -58,7 +58,15 @@ pub(crate) fn build(state: AppState) -> Router {
         router = router
             .route("/dev/users/{user_id}/token", post(dev::user_token))
             .route("/dev/clock", post(dev::clock))
-            .route("/dev/faults", post(dev::faults));
+            .route("/dev/faults", post(dev::faults))
+            .route(
+                "/dev/requests",
+                get(crate::dev_api::requests).delete(crate::dev_api::clear_requests),
+            )
+            .route(
+                "/dev/videos/{video_id}/status",
+                post(crate::dev_api::video_status),
+            );
     }
     with_layers(router, state)
 }

@@ -188,7 +188,10 @@ async fn the_ttl_override_needs_dev_mode() {
 /// The figure: 1500 simultaneous mints on the default limit of 1000.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifteen_hundred_simultaneous_mints_on_a_limit_of_1000_give_exactly_1000_tokens() {
-    let h = start().await;
+    // The quota is under test here, not the connection cap (1024 by default, see hostile_net):
+    // with 1500 clients over the cap, the waiting ones sit in the listen queue and a loaded
+    // machine has seen some of them reset.
+    let h = start_with(|c| c.max_connections = 2048).await;
     let mut tasks = tokio::task::JoinSet::new();
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(1500));
     for _ in 0..1500 {

@@ -280,7 +280,9 @@ async fn the_openapi_document_lists_every_public_route() {
             // and documented.
             "/dev/clock",
             "/dev/faults",
+            "/dev/requests",
             "/dev/users/{userId}/token",
+            "/dev/videos/{videoId}/status",
             "/healthz",
             "/openapi.json",
             "/player-assets/{path}",

@@ -12,11 +12,13 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
 use super::schemas::{DevErrorSchema, IntelligenceErrorSchema, TextSchema};
+use super::wire_enums::VideoStatusSchema;
+use crate::journal::JournalSnapshot;
 
 /// The dev part of the document, merged in only when the server runs with `--dev`.
 #[derive(OpenApi)]
 #[openapi(
-    paths(user_token, clock, faults),
+    paths(user_token, clock, faults, requests, clear_requests, video_status),
     tags((name = "dev", description = "Test tooling, served only with --dev: user tokens, the server clock, fault injection"))
 )]
 pub(super) struct DevDoc;
@@ -143,3 +145,60 @@ async fn clock() {}
         (status = 422, description = "VALIDATION_ERROR naming the field (route, status, count, delayMs, body) or the full rule list", body = DevErrorSchema),
     ))]
 async fn faults() {}
+
+/// `POST /dev/videos/{videoId}/status` body.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct StatusChange {
+    /// The video's new status.
+    status: VideoStatusSchema,
+    /// Apply the move this many seconds from now on the server clock instead (at most a year;
+    /// at most 64 moves wait at once).
+    #[schema(minimum = 0, maximum = 31_557_600)]
+    after_seconds: Option<u64>,
+}
+
+/// `POST /dev/videos/{videoId}/status` → the video after the move.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct StatusNow {
+    id: String,
+    job_id: String,
+    status: VideoStatusSchema,
+    #[schema(format = DateTime)]
+    updated_at: String,
+}
+
+/// `POST /dev/videos/{videoId}/status` with `afterSeconds` → the move is scheduled.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StatusScheduled {
+    id: String,
+    status: VideoStatusSchema,
+    /// When it applies, by the server clock (RFC 3339).
+    #[schema(format = DateTime)]
+    at: String,
+}
+
+/// The request journal: every request's route pattern, method, status, code, key prefix,
+/// video id and timing, oldest first — never a secret.
+#[utoipa::path(get, path = "/dev/requests", tag = "dev",
+    responses((status = 200, description = "The journal (at most 10 000 entries)", body = JournalSnapshot)))]
+async fn requests() {}
+
+/// Forgets every journal entry.
+#[utoipa::path(delete, path = "/dev/requests", tag = "dev",
+    responses((status = 204, description = "Cleared")))]
+async fn clear_requests() {}
+
+/// Moves a video through its life cycle (now, or later on the server clock).
+#[utoipa::path(post, path = "/dev/videos/{videoId}/status", tag = "dev",
+    params(("videoId" = String, Path, min_length = 1, max_length = 64, description = "A video's public id or job id")),
+    request_body(content = StatusChange, description = "At most 16 KiB"),
+    responses(
+        (status = 200, description = "The video after the move", body = StatusNow),
+        (status = 202, description = "The move is scheduled", body = StatusScheduled),
+        (status = 411, description = "Bodyless POST without Content-Length", body = TextSchema, content_type = "text/plain"),
+        (status = 422, description = "VALIDATION_ERROR naming videoId, status, afterSeconds or body", body = DevErrorSchema),
+    ))]
+async fn video_status() {}
