@@ -84,9 +84,9 @@ run() {
 # Armed faults make the routes they hit answer what the test asked for, and clock moves expire
 # the playback token the settings file hands out, both by design: they get a phase of their
 # own, after every other operation has run on an unfaulted server with the wall clock.
-# Status moves change which videos can be minted for, so they join that second phase.
+# Status moves and seeds change which videos exist and can be minted for: second phase too.
 run "every operation but the state-changing dev routes" \
-  --exclude-path-regex '^/dev/(faults|clock|videos/.*)$'
-run "/dev/faults, /dev/clock and /dev/videos/{videoId}/status" \
-  --include-path-regex '^/dev/(faults|clock|videos/.*)$'
+  --exclude-path-regex '^/dev/(faults|clock|seed|videos/.*)$'
+run "/dev/faults, /dev/clock, /dev/seed and /dev/videos/{videoId}/status" \
+  --include-path-regex '^/dev/(faults|clock|seed|videos/.*)$'
 

@@ -101,3 +101,31 @@ pub(crate) async fn video_status(
         Err(refusal) => refusal.into_response(),
     }
 }
+
+/// `POST /dev/seed` with a seed file's JSON (users, apiKeys, videos; the same schema and
+/// checks as `--seed`) → 201 `{"users": n, "apiKeys": n, "videos": n}`. Every value is checked
+/// before anything is stored; an id already in use is refused (422 naming `body`), and so is
+/// the rest of that seed.
+pub(crate) async fn seed(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Some(seed) = body
+        .ok()
+        .and_then(|b| serde_json::from_slice::<crate::seed::SeedFile>(&b).ok())
+    else {
+        return DevRefusal::new(
+            "body",
+            "the body must be a seed file: {\"users\"?, \"apiKeys\"?, \"videos\"?} (see the README)",
+        )
+        .into_response();
+    };
+    match crate::seed::add(&state, &seed) {
+        Ok(()) => bare_json(
+            StatusCode::CREATED,
+            &json!({"users": seed.users.len(), "apiKeys": seed.api_keys.len(),
+                    "videos": seed.videos.len()}),
+        ),
+        Err(refusal) => refusal.into_response(),
+    }
+}

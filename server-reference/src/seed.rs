@@ -18,7 +18,7 @@ use crate::store::{KeyRow, StoreError, VideoRow};
 pub(crate) const DEFAULT_DAILY_TOKEN_LIMIT: u32 = 1000;
 
 /// A seed file.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SeedFile {
@@ -34,7 +34,7 @@ pub struct SeedFile {
 }
 
 /// A seeded user.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SeedUser {
@@ -43,7 +43,7 @@ pub struct SeedUser {
 }
 
 /// A seeded API key.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SeedApiKey {
@@ -69,7 +69,7 @@ pub struct SeedApiKey {
 }
 
 /// A seeded video.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SeedVideo {
@@ -125,8 +125,76 @@ fn parse_time(value: &str, what: &str) -> Result<i64, SeedError> {
         .map_err(|_| SeedError::Invalid(format!("{what} is not RFC 3339")))
 }
 
-/// Loads `seed` into the (empty) store.
+/// Checks every value of `seed` before anything is stored, so a refused seed changes nothing:
+/// keys and ids well-formed, times RFC 3339, ids unused in the seed itself.
+pub(crate) fn validate(seed: &SeedFile) -> Result<(), SeedError> {
+    let mut ids = std::collections::HashSet::new();
+    for key in &seed.api_keys {
+        sdk_core::ApiKey::new(key.key.clone())
+            .map_err(|_| SeedError::Invalid(format!("apiKeys[{}].key is malformed", key.id)))?;
+        if let Some(t) = key.expires_at.as_deref() {
+            parse_time(t, "expiresAt")?;
+        }
+        if !ids.insert(("key", key.id.as_str())) {
+            return Err(SeedError::Invalid(format!(
+                "apiKeys: id {:?} twice",
+                key.id
+            )));
+        }
+    }
+    for video in &seed.videos {
+        for (field, value) in [("id", &video.id), ("jobId", &video.job_id)] {
+            sdk_core::VideoId::new(value.clone()).map_err(|_| {
+                SeedError::Invalid(format!("videos[].{field} {value:?} is invalid"))
+            })?;
+            if !ids.insert(("video", value.as_str())) {
+                return Err(SeedError::Invalid(format!(
+                    "videos: {field} {value:?} twice"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds `seed` to a running server's store (`POST /dev/seed`): checked first, then refused
+/// whole if any of its key or video ids is already in use. The message names what is wrong,
+/// never a key.
+pub(crate) fn add(state: &AppState, seed: &SeedFile) -> Result<(), crate::dev_refusal::DevRefusal> {
+    use crate::dev_refusal::DevRefusal;
+    validate(seed).map_err(|e| DevRefusal::new("body", format!("body: {e}")))?;
+    let store = state.store();
+    for key in &seed.api_keys {
+        if store.key_by_id(&key.id).map_or(true, |k| k.is_some()) {
+            return Err(DevRefusal::new(
+                "body",
+                format!("body: apiKeys: id {:?} is in use", key.id),
+            ));
+        }
+    }
+    for video in &seed.videos {
+        for (field, value) in [("id", &video.id), ("jobId", &video.job_id)] {
+            if store.video(value).map_or(true, |v| v.is_some()) {
+                return Err(DevRefusal::new(
+                    "body",
+                    format!("body: videos: {field} {value:?} is in use"),
+                ));
+            }
+        }
+    }
+    // Store errors past these checks (a key hash already in use) are named, not detailed.
+    apply(state, seed).map_err(|e| match e {
+        SeedError::Store(_) => DevRefusal::new(
+            "body",
+            "body: the store refused the seed (a key already in use?)",
+        ),
+        other => DevRefusal::new("body", format!("body: {other}")),
+    })
+}
+
+/// Loads `seed` into the store (checked first with [`validate`]).
 pub(crate) fn apply(state: &AppState, seed: &SeedFile) -> Result<(), SeedError> {
+    validate(seed)?;
     let store = state.store();
     let now = state.clock().unix();
     for user in &seed.users {

@@ -198,6 +198,24 @@ impl RunningServer {
         self.state().inner.journal.clear();
     }
 
+    /// Adds users, keys and videos to the running server, as `POST /dev/seed` does: the seed
+    /// file's schema and checks; refused whole (nothing stored) when a value is malformed or a
+    /// key or video id is already in use.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = server_reference::serve(server_reference::Config::for_tests()).await?;
+    /// let seed: server_reference::SeedFile = serde_json::from_str(r#"{
+    ///     "videos": [{"id": "vid_mine", "jobId": "job-mine", "userId": "user_demo",
+    ///                 "title": "Mine", "status": "UPLOADING", "encrypted": false,
+    ///                 "quality": "720p", "renditions": ["720p"]}]}"#)?;
+    /// server.seed(&seed)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn seed(&self, seed: &crate::SeedFile) -> Result<(), DevRefusal> {
+        crate::seed::add(self.state(), seed)
+    }
+
     /// Moves video `video_id` (public id or job id) to `status`, as
     /// `POST /dev/videos/{videoId}/status` does. A video that reaches `COMPLETED` can be
     /// minted for and played at once.

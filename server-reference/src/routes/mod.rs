@@ -66,7 +66,8 @@ pub(crate) fn build(state: AppState) -> Router {
             .route(
                 "/dev/videos/{video_id}/status",
                 post(crate::dev_api::video_status),
-            );
+            )
+            .route("/dev/seed", post(crate::dev_api::seed));
     }
     with_layers(router, state)
 }

@@ -379,3 +379,58 @@ async fn a_scheduled_status_applies_once_the_dev_clock_reaches_it() {
     let body = json!({"status": "QUEUED", "afterSeconds": 3600});
     assert_dev_error(&h.post_json(&path, &body).await, "afterSeconds");
 }
+
+#[tokio::test]
+async fn seed_adds_users_keys_and_videos_at_run_time_and_refuses_a_clash_whole() {
+    let h = start().await;
+    let new_key = "ak_test_5eed5eed5eed5eed5eed5eed5eed5eed";
+    let seed = json!({
+        "users": [{"id": "user_seeded"}],
+        "apiKeys": [{"id": "key_seeded", "userId": "user_seeded", "key": new_key,
+                     "name": "seeded", "scopes": ["video:read"]}],
+        "videos": [{"id": "vid_seeded", "jobId": "job-seeded", "userId": "user_seeded",
+                    "title": "Seeded", "status": "UPLOADING", "encrypted": false,
+                    "quality": "720p", "renditions": ["720p"]}]
+    });
+    let r = h.post_json("/dev/seed", &seed).await;
+    assert_eq!(r.status(), 201, "{}", json_of(&r));
+    assert_eq!(json_of(&r), json!({"users": 1, "apiKeys": 1, "videos": 1}));
+    let listed = json_of(&h.get("/v1/video", Some(new_key)).await);
+    assert_eq!(listed["data"]["items"][0]["id"], "vid_seeded");
+    assert_eq!(listed["data"]["items"][0]["status"], "UPLOADING");
+
+    // A clash refuses the whole seed: the new key beside the reused video id is not stored.
+    let clash_key = "ak_test_c1a5c1a5c1a5c1a5c1a5c1a5c1a5c1a5";
+    let clash = json!({
+        "apiKeys": [{"id": "key_clash", "userId": "user_seeded", "key": clash_key,
+                     "name": "clash", "scopes": ["video:read"]}],
+        "videos": [{"id": "vid_seeded", "jobId": "job-other", "userId": "user_seeded",
+                    "title": "Again", "status": "COMPLETED", "encrypted": false,
+                    "quality": "720p", "renditions": ["720p"]}]
+    });
+    let r = h.post_json("/dev/seed", &clash).await;
+    assert_dev_error(&r, "body");
+    assert_eq!(h.get("/v1/video", Some(clash_key)).await.status(), 401);
+
+    // A malformed key is named by its id, never echoed.
+    let bad = json!({"apiKeys": [{"id": "key_bad", "userId": "u", "key": "ak_live_SECRETSECRET",
+                                  "name": "bad", "scopes": ["video:read"]}]});
+    let r = h.post_json("/dev/seed", &bad).await;
+    assert_dev_error(&r, "body");
+    let text = String::from_utf8_lossy(r.body()).to_string();
+    assert!(
+        text.contains("key_bad") && !text.contains("SECRETSECRET"),
+        "{text}"
+    );
+
+    // In process, the same checks.
+    let in_process: server_reference::SeedFile = serde_json::from_value(json!({
+        "videos": [{"id": "vid_in_process", "jobId": "job-in-process", "userId": "user_seeded",
+                    "title": "In process", "status": "COMPLETED", "encrypted": true,
+                    "quality": "720p", "renditions": ["720p"]}]
+    }))
+    .unwrap();
+    h.server.seed(&in_process).unwrap();
+    assert_eq!(h.server.seed(&in_process).unwrap_err().field(), "body");
+    h.mint(new_key, "vid_in_process").await.unwrap();
+}

@@ -281,6 +281,7 @@ async fn the_openapi_document_lists_every_public_route() {
             "/dev/clock",
             "/dev/faults",
             "/dev/requests",
+            "/dev/seed",
             "/dev/users/{userId}/token",
             "/dev/videos/{videoId}/status",
             "/healthz",

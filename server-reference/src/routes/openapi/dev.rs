@@ -14,11 +14,12 @@ use utoipa::{OpenApi, ToSchema};
 use super::schemas::{DevErrorSchema, IntelligenceErrorSchema, TextSchema};
 use super::wire_enums::VideoStatusSchema;
 use crate::journal::JournalSnapshot;
+use crate::seed::SeedFile;
 
 /// The dev part of the document, merged in only when the server runs with `--dev`.
 #[derive(OpenApi)]
 #[openapi(
-    paths(user_token, clock, faults, requests, clear_requests, video_status),
+    paths(user_token, clock, faults, requests, clear_requests, video_status, seed),
     tags((name = "dev", description = "Test tooling, served only with --dev: user tokens, the server clock, fault injection"))
 )]
 pub(super) struct DevDoc;
@@ -202,3 +203,23 @@ async fn clear_requests() {}
         (status = 422, description = "VALIDATION_ERROR naming videoId, status, afterSeconds or body", body = DevErrorSchema),
     ))]
 async fn video_status() {}
+
+/// `POST /dev/seed` → how many of each were added.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SeedCounts {
+    users: u64,
+    api_keys: u64,
+    videos: u64,
+}
+
+/// Adds users, API keys and videos to the running server (the `--seed` file's schema and
+/// checks); refused whole when a value is malformed or an id is already in use.
+#[utoipa::path(post, path = "/dev/seed", tag = "dev",
+    request_body(content = SeedFile, description = "At most 16 KiB"),
+    responses(
+        (status = 201, description = "Added", body = SeedCounts),
+        (status = 411, description = "Bodyless POST without Content-Length", body = TextSchema, content_type = "text/plain"),
+        (status = 422, description = "VALIDATION_ERROR naming body: malformed, or an id in use", body = DevErrorSchema),
+    ))]
+async fn seed() {}
