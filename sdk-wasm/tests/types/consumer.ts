@@ -90,3 +90,7 @@ off();
 const clientPlayer = await client.player('vid_1');
 clientPlayer.on('tokenRefreshed', (e) => e.expiresIn);
 client.free();
+
+// A client's players plug into the same hls.js integration.
+const clientHls = await attach(video, clientPlayer, Hls);
+clientHls.destroy();
