@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the browser package and runs its tests: wasm-bindgen tests under Node and in headless
-# Chromium, the package's loader and API-key transport tests under Node, and the end-to-end
+# Builds the browser package and runs its tests: a strict type-check of the package, wasm-bindgen
+# tests under Node and in headless Chromium, the package's loader, API-key transport, lifecycle
+# and packaging tests under Node, and the end-to-end
 # playback tests in Chromium against server-reference. Installs what it needs on a fresh
 # machine: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock, the npm packages of
 # sdk-wasm/package-lock.json, and Chromium + chromedriver (and ffmpeg) via apt.
@@ -49,6 +50,11 @@ cargo clippy -p sdk-wasm --target wasm32-unknown-unknown --all-targets --no-defa
 step "package build (cargo → wasm-bindgen → wasm-opt) and size"
 # The size goal (wasm + glue of the token-provider entry ≤ 60 KB gzipped) is enforced here.
 WASM_SIZE_ENFORCE=1 scripts/build-wasm.sh
+
+step "types: tsc --strict over the package's JS and .d.ts (lib ES2022, skipLibCheck off) and a strict consumer"
+# sdk-wasm/tsconfig.json; tests/types/consumer.ts's @ts-expect-error lines fail this step if the
+# types grow loose again. Needs pkg/*.d.ts from the build above.
+(cd sdk-wasm && node_modules/.bin/tsc --noEmit --strict -p .)
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
@@ -110,8 +116,9 @@ expect_ran "$logs/browser.log" "wasm (Chromium)"
 stop_server
 server_pid=""
 
-step "package tests under Node (hls.js loader; API-key transport against servers on 127.0.0.1)"
-node --test sdk-wasm/tests/loader.test.mjs sdk-wasm/tests/client.test.mjs 2>&1 | tee "$logs/loader.log"
+step "package tests under Node (hls.js loader; API-key transport against servers on 127.0.0.1; lifecycle; exports and tarball)"
+node --test sdk-wasm/tests/loader.test.mjs sdk-wasm/tests/client.test.mjs \
+  sdk-wasm/tests/lifecycle.test.mjs sdk-wasm/tests/package.test.mjs 2>&1 | tee "$logs/loader.log"
 grep -Eq '^# pass [1-9]' "$logs/loader.log" || { echo "no loader test ran" >&2; exit 1; }
 grep -Eq '^# fail 0' "$logs/loader.log"
 

@@ -25,9 +25,9 @@ entry "@ansdev/player (token provider), wasm + glue:" \
   pkg/ansdev_player_bg.wasm pkg/ansdev_player.js
 player_total=$last_total
 entry "@ansdev/player (token provider), everything a page loads:" \
-  pkg/ansdev_player_bg.wasm pkg/ansdev_player.js js/index.js js/hls.js
+  pkg/ansdev_player_bg.wasm pkg/ansdev_player.js js/index.js js/errors.js js/lifecycle.js js/hls.js
 entry "@ansdev/player/client (API key):" \
-  pkg/ansdev_player_client_bg.wasm pkg/ansdev_player_client.js js/client.js js/hls.js
+  pkg/ansdev_player_client_bg.wasm pkg/ansdev_player_client.js js/client.js js/errors.js js/lifecycle.js js/hls.js
 
 # WASM_SIZE_ENFORCE=1 (set by scripts/test-wasm.sh) turns the warning into a failure.
 if [ "$player_total" -gt 61440 ]; then

@@ -1,16 +1,41 @@
+// @ts-check
 // The API-key entry (`@ansdev/player/client`): `AnsdevClient` and `AnsdevPlayer` from the wasm
-// built with the `client` feature, plus the hls.js integration. Pages that get tokens from their
-// backend should import `@ansdev/player` instead: its wasm is smaller.
-import initWasm from '../pkg/ansdev_player_client.js';
+// built with the `client` feature, plus the hls.js integration and the error class. Pages that
+// get tokens from their backend should import `@ansdev/player` instead: its wasm is smaller.
+import initWasm, {
+  AnsdevClient as WasmClient,
+  AnsdevPlayer as WasmPlayer,
+} from '../pkg/ansdev_player_client.js';
+import { withLifecycle } from './lifecycle.js';
 
-export { AnsdevClient, AnsdevPlayer } from '../pkg/ansdev_player_client.js';
+export { AnsdevError } from './errors.js';
 export { attach, createHlsConfig, createLoader } from './hls.js';
 
+/** @type {Promise<import('../pkg/ansdev_player_client.js').InitOutput> | undefined} */
 let ready;
+let loaded = false;
 
-/** Loads the wasm module once; every later call returns the same promise (see `index.js`). */
+/** `AnsdevClient` and `AnsdevPlayer`, usable once `init()` resolved (see `lifecycle.js`). */
+export const AnsdevClient = withLifecycle(WasmClient, () => loaded, 'CLIENT_FREED');
+export const AnsdevPlayer = withLifecycle(WasmPlayer, () => loaded, 'PLAYER_FREED');
+
+/**
+ * Loads the wasm module once; every later call returns the same promise (see `index.js`).
+ * @param {{ module_or_path: import('../pkg/ansdev_player_client.js').InitInput | Promise<import('../pkg/ansdev_player_client.js').InitInput> }} [options]
+ */
 export function init(options) {
-  if (!ready) ready = initWasm(options);
+  if (!ready) {
+    ready = initWasm(options).then(
+      (output) => {
+        loaded = true;
+        return output;
+      },
+      (error) => {
+        ready = undefined;
+        throw error;
+      },
+    );
+  }
   return ready;
 }
 

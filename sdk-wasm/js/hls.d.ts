@@ -28,12 +28,17 @@ export function createHlsConfig(
   options?: LoaderOptions,
 ): { loader: new (config: any) => any };
 
-/** Creates an `Hls` for `player`, attaches it to `video`, loads the video, and resolves to it; the player is active until the `Hls` is destroyed. */
+/**
+ * Creates an `Hls` for `player`, attaches it to `video`, loads the video, and resolves to it;
+ * the player is active until the `Hls` is destroyed. Teardown in either order is safe:
+ * `hls.destroy()` then `player.free()`, or `player.free()` alone, which destroys this `Hls` first.
+ */
 export function attach<
   H extends {
     attachMedia(v: HTMLMediaElement): void;
     loadSource(url: string): void;
     on(event: string, listener: (...args: any[]) => void): void;
+    destroy(): void;
   },
 >(
   video: HTMLMediaElement,

@@ -1,3 +1,4 @@
+// @ts-check
 // hls.js integration of the Ansdev Player SDK.
 //
 // hls.js is a peer dependency: the caller passes its `Hls` class in, so the package never
@@ -17,10 +18,20 @@
 //    generation, takes a fresh token and retries before hls.js sees anything. That lazy path
 //    serves whatever is not held: a reload, a live playlist, a prefetch that failed.
 // Segments and other URLs go to the default loader untouched.
+//
+// hls.js's loader objects are typed loosely (`any`) here: hls.js is an optional peer, and the
+// loader follows its documented loader interface, not its type declarations.
+import { whenFreed } from './lifecycle.js';
 
-/** Prefetched answers per player: cache key → Promise<{ url, data }>. */
+/** @typedef {import('../pkg/ansdev_player.js').AnsdevPlayer} AnsdevPlayer */
+/** @typedef {{ url: string, data: string | ArrayBuffer }} HeldAnswer */
+/** @typedef {{ DefaultConfig: { loader: any }, Events?: { DESTROYING: string } }} HlsLike */
+
+/** Prefetched answers per player: cache key → Promise<{ url, data }>.
+ * @type {WeakMap<AnsdevPlayer, Map<string, Promise<HeldAnswer>>>} */
 const held = new WeakMap();
 
+/** @param {AnsdevPlayer} player */
 function heldFor(player) {
   let entries = held.get(player);
   if (!entries) {
@@ -36,12 +47,15 @@ function heldFor(player) {
  * their own key. Only ever applied to URLs `needsToken` accepted: it names a cache entry,
  * it never decides where a token goes.
  */
+/** @param {string} url */
 function heldKey(url) {
   return url.replace(/\/v1\/video\/playback\/manifest\/[^/?#]+\//, '/v1/video/playback/manifest/-/');
 }
 
 /** The URIs of the media playlists a multivariant playlist names (variants and renditions). */
+/** @param {string} text */
 function mediaPlaylistUris(text) {
+  /** @type {string[]} */
   const uris = [];
   let variantNext = false;
   for (const raw of text.split(/\r?\n/)) {
@@ -50,7 +64,7 @@ function mediaPlaylistUris(text) {
       variantNext = true;
     } else if (line.startsWith('#EXT-X-MEDIA:')) {
       const uri = /URI="([^"]+)"/.exec(line);
-      if (uri) uris.push(uri[1]);
+      if (uri && uri[1]) uris.push(uri[1]);
     } else if (variantNext && line && !line.startsWith('#')) {
       uris.push(line);
       variantNext = false;
@@ -70,8 +84,8 @@ const PREFETCH_POLICY = {
 
 /**
  * A loader class for hls.js's `loader` option, bound to `player`.
- * @param {import('./index.js').AnsdevPlayer} player
- * @param {{ DefaultConfig: { loader: any } }} Hls the hls.js class
+ * @param {AnsdevPlayer} player
+ * @param {HlsLike} Hls the hls.js class
  * @param {{ prefetch?: boolean }} [options] `prefetch: false` turns off holding a VOD's media
  *   playlists and key in memory (every load then takes the current token, minting lazily)
  */
@@ -87,16 +101,22 @@ export function createLoader(player, Hls, options = {}) {
    * Loads `url` (a URL of this player) with the current token through a default loader of its
    * own. Resolves to `{ url, data }`; rejects on any failure without healing it: what could not
    * be prefetched is loaded on demand later, where refusals are healed.
+   * @param {unknown} hlsConfig
+   * @param {string} url
+   * @param {'text' | 'arraybuffer'} responseType
+   * @param {object} loaderConfig
+   * @returns {Promise<HeldAnswer>}
    */
   function fetchAuthorized(hlsConfig, url, responseType, loaderConfig) {
     return player.authorizeUrl(url).then(
       (authorized) =>
-        new Promise((resolve, reject) => {
+        /** @type {Promise<HeldAnswer>} */ (new Promise((resolve, reject) => {
           if (!authorized) {
             reject(new Error('not a playback URL of this player'));
             return;
           }
           const loader = new Base(hlsConfig);
+          /** @type {<T>(settle: (value: T) => void, value: T) => void} */
           const done = (settle, value) => {
             loader.destroy();
             settle(value);
@@ -105,17 +125,22 @@ export function createLoader(player, Hls, options = {}) {
             { type: 'ansdevPrefetch', url: authorized.url, responseType },
             Object.assign({}, loaderConfig),
             {
-              onSuccess: (response) =>
+              onSuccess: (/** @type {any} */ response) =>
                 done(resolve, { url: response.url || authorized.url, data: response.data }),
-              onError: (error) => done(reject, new Error(`prefetch answered ${error.code}`)),
+              onError: (/** @type {any} */ error) =>
+                done(reject, new Error(`prefetch answered ${error.code}`)),
               onTimeout: () => done(reject, new Error('prefetch timed out')),
             },
           );
-        }),
+        })),
     );
   }
 
-  /** Holds `entry` under `key` until it fails. */
+  /**
+   * Holds `entry` under `key` until it fails.
+   * @param {string} key
+   * @param {Promise<HeldAnswer>} entry
+   */
   function hold(key, entry) {
     const entries = heldFor(player);
     entries.set(key, entry);
@@ -128,6 +153,10 @@ export function createLoader(player, Hls, options = {}) {
    * Starts fetching every media playlist `masterText` names (resolved against `masterUrl`) and,
    * once one of them turns out to be an encrypted VOD, the key. Entries are registered before
    * this returns, so hls.js's first level load already waits for its prefetch.
+   * @param {unknown} hlsConfig
+   * @param {string} masterUrl
+   * @param {string} masterText
+   * @param {any} loaderConfig
    */
   function prefetchFrom(hlsConfig, masterUrl, masterText, loaderConfig) {
     const entries = heldFor(player);
@@ -164,9 +193,12 @@ export function createLoader(player, Hls, options = {}) {
   }
 
   return class AnsdevLoader {
+    /** @param {unknown} config hls.js's config */
     constructor(config) {
       this.hlsConfig = config;
+      /** @type {any} */
       this.inner = new Base(config);
+      /** @type {any} */
       this.context = null;
       this.done = false;
     }
@@ -175,10 +207,24 @@ export function createLoader(player, Hls, options = {}) {
       return this.inner.stats;
     }
 
+    /**
+     * @param {any} context
+     * @param {any} loaderConfig
+     * @param {any} callbacks
+     */
     load(context, loaderConfig, callbacks) {
       this.context = context;
       this.done = false;
-      if (!player.needsToken(context.url)) {
+      let needsToken;
+      try {
+        needsToken = player.needsToken(context.url);
+      } catch (error) {
+        // The player was freed (PLAYER_FREED): the request fails, as a network error would,
+        // instead of throwing inside hls.js and stalling it.
+        callbacks.onError({ code: 0, text: messageOf(error) }, context, null, this.stats);
+        return;
+      }
+      if (!needsToken) {
         this.inner.load(context, loaderConfig, callbacks);
         return;
       }
@@ -198,7 +244,12 @@ export function createLoader(player, Hls, options = {}) {
       );
     }
 
-    /** Answers hls.js from a prefetched entry, as the default loader would have. */
+    /**
+     * Answers hls.js from a prefetched entry, as the default loader would have.
+     * @param {any} context
+     * @param {HeldAnswer} answer
+     * @param {any} callbacks
+     */
     answerFromMemory(context, answer, callbacks) {
       // Each answer gets its own copy: hls.js may transfer a key's buffer to its decrypter.
       const data = typeof answer.data === 'string' ? answer.data : answer.data.slice(0);
@@ -216,8 +267,21 @@ export function createLoader(player, Hls, options = {}) {
       callbacks.onSuccess(response, stats, context, null);
     }
 
+    /**
+     * @param {any} context
+     * @param {any} loaderConfig
+     * @param {any} callbacks
+     * @param {boolean} healing
+     */
     loadAuthorized(context, loaderConfig, callbacks, healing) {
-      player.authorizeUrl(context.url).then(
+      let authorizing;
+      try {
+        authorizing = player.authorizeUrl(context.url);
+      } catch (error) {
+        callbacks.onError({ code: 0, text: messageOf(error) }, context, null, this.stats);
+        return;
+      }
+      authorizing.then(
         (authorized) => {
           if (this.done) return;
           if (healing) {
@@ -233,12 +297,12 @@ export function createLoader(player, Hls, options = {}) {
           // goes to the inner loader only, and hls.js always gets its own context back.
           const tokenized = Object.assign({}, context, { url: authorized.url });
           this.inner.load(tokenized, loaderConfig, {
-            onSuccess: (response, stats, _tokenized, details) => {
+            onSuccess: (/** @type {any} */ response, /** @type {any} */ stats, /** @type {any} */ _tokenized, /** @type {any} */ details) => {
               if (typeof response.data === 'string') {
                 try {
                   response.data = player.rewritePlaylist(response.data);
                 } catch (error) {
-                  callbacks.onError({ code: 0, text: error.message }, context, details, stats);
+                  callbacks.onError({ code: 0, text: messageOf(error) }, context, details, stats);
                   return;
                 }
                 if (prefetch && response.data.includes('#EXT-X-STREAM-INF')) {
@@ -247,33 +311,40 @@ export function createLoader(player, Hls, options = {}) {
               }
               callbacks.onSuccess(response, stats, context, details);
             },
-            onError: (error, _tokenized, details, stats) => {
+            onError: (/** @type {any} */ error, /** @type {any} */ _tokenized, /** @type {any} */ details, /** @type {any} */ stats) => {
               // Reported even on the retry: a fresh token refused at once is dropped and the
               // application is told (`error` event); it is never retried in a loop.
               const refused = error.code === 401 || error.code === 403;
-              const retry =
-                refused && player.handleRefusal(authorized.generation, error.code, bodyOf(details));
+              let retry = false;
+              try {
+                retry =
+                  refused && player.handleRefusal(authorized.generation, error.code, bodyOf(details));
+              } catch {
+                // Freed meanwhile: nothing to heal with; the refusal goes to hls.js.
+              }
               if (retry && !healing) {
                 this.loadAuthorized(context, loaderConfig, callbacks, true);
                 return;
               }
               callbacks.onError(error, context, details, stats);
             },
-            onTimeout: (stats, _tokenized, details) => callbacks.onTimeout(stats, context, details),
+            onTimeout: (/** @type {any} */ stats, /** @type {any} */ _tokenized, /** @type {any} */ details) =>
+              callbacks.onTimeout(stats, context, details),
             onAbort: callbacks.onAbort
-              ? (stats, _tokenized, details) => callbacks.onAbort(stats, context, details)
+              ? (/** @type {any} */ stats, /** @type {any} */ _tokenized, /** @type {any} */ details) =>
+                  callbacks.onAbort(stats, context, details)
               : undefined,
             onProgress: callbacks.onProgress
-              ? (stats, _tokenized, data, details) =>
+              ? (/** @type {any} */ stats, /** @type {any} */ _tokenized, /** @type {any} */ data, /** @type {any} */ details) =>
                   callbacks.onProgress(stats, context, data, details)
               : undefined,
           });
         },
-        (error) => {
+        (/** @type {any} */ error) => {
           // No token could be had (the `error` event tells the application why).
           if (this.done) return;
-          const code = typeof error.status === 'number' ? error.status : 0;
-          callbacks.onError({ code, text: error.message }, context, null, this.stats);
+          const code = typeof error?.status === 'number' ? error.status : 0;
+          callbacks.onError({ code, text: messageOf(error) }, context, null, this.stats);
         },
       );
     }
@@ -292,13 +363,26 @@ export function createLoader(player, Hls, options = {}) {
       return this.inner.getCacheAge ? this.inner.getCacheAge() : null;
     }
 
+    /** @param {string} name */
     getResponseHeader(name) {
       return this.inner.getResponseHeader ? this.inner.getResponseHeader(name) : null;
     }
   };
 }
 
-/** The body of a failed request, when the default loader kept it (its XHR's `response`). */
+/**
+ * The message of whatever was thrown.
+ * @param {unknown} error
+ */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The body of a failed request, when the default loader kept it (its XHR's `response`).
+ * @param {unknown} details
+ * @returns {any}
+ */
 function bodyOf(details) {
   if (details && typeof details === 'object' && 'response' in details) {
     try {
@@ -314,6 +398,9 @@ function bodyOf(details) {
  * The hls.js options that make `player`'s videos play: merge them into your own config.
  * `options.prefetch` (default `true`) as for `createLoader`.
  * @example new Hls({ ...myConfig, ...createHlsConfig(player, Hls) })
+ * @param {AnsdevPlayer} player
+ * @param {HlsLike} Hls
+ * @param {{ prefetch?: boolean }} [options]
  */
 export function createHlsConfig(player, Hls, options = {}) {
   return { loader: createLoader(player, Hls, options) };
@@ -321,20 +408,33 @@ export function createHlsConfig(player, Hls, options = {}) {
 
 /**
  * Creates an `Hls` instance for `player`, attaches it to `video` and loads the video.
- * Resolves to the `Hls` instance (destroy it before freeing the player). `config` is passed to
- * hls.js; `options.prefetch` (default `true`) as for `createLoader`. The player counts as active
- * until the `Hls` is destroyed (see the `keepWarm` option).
+ * Resolves to the `Hls` instance. `config` is passed to hls.js; `options.prefetch` (default
+ * `true`) as for `createLoader`. The player counts as active until the `Hls` is destroyed (see
+ * the `keepWarm` option).
+ *
+ * Either order of teardown is safe: `hls.destroy()` then `player.free()`, or `player.free()`
+ * alone, which destroys this `Hls` first (an `Hls` must not outlive the player its loads need).
+ * @param {HTMLMediaElement} video
+ * @param {AnsdevPlayer} player
+ * @param {any} Hls the hls.js class
+ * @param {Record<string, unknown>} [config]
+ * @param {{ prefetch?: boolean }} [options]
  */
 export async function attach(video, player, Hls, config = {}, options = {}) {
   const hls = new Hls(Object.assign({}, config, createHlsConfig(player, Hls, options)));
   // Playback is active while this Hls lives: with `keepWarm`, tokens are refreshed ahead.
   player.setActive(true);
+  let destroyed = false;
   hls.on(Hls.Events.DESTROYING, () => {
+    destroyed = true;
     try {
       player.setActive(false);
     } catch {
       // The player was freed first: nothing left to deactivate.
     }
+  });
+  whenFreed(player, () => {
+    if (!destroyed) hls.destroy();
   });
   hls.attachMedia(video);
   hls.loadSource(await player.masterPlaylistUrl());

@@ -170,6 +170,8 @@ impl AnsdevClient {
     }
 
     /// Calls `listener` on `tokenRefreshed`, `quotaLow` or `error` events of every player.
+    /// Typed by hand (`AnsdevClient` in the TypeScript section), as the player's.
+    #[wasm_bindgen(skip_typescript)]
     pub fn on(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
@@ -181,6 +183,7 @@ impl AnsdevClient {
     }
 
     /// Removes a listener added with `on`.
+    #[wasm_bindgen(skip_typescript)]
     pub fn off(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
@@ -240,7 +243,9 @@ export interface VideoQuery {
 }
 
 export interface AnsdevClient {
-  on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
+  /** Calls `listener` on this event of every player of the client; returns a function that removes it. */
+  on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): () => void;
+  /** Removes a listener added with `on`. */
   off<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sdk_core::{Error, Generation, RateLimit, VideoId};
 use wasm_bindgen::JsValue;
 
-use crate::js_error::{millis, set, to_js_error};
+use crate::js_error::{millis, set, with_cause};
 
 /// The event names the SDK emits.
 pub(crate) const EVENT_NAMES: [&str; 3] = ["tokenRefreshed", "quotaLow", "error"];
@@ -32,6 +32,8 @@ pub(crate) enum Notice {
         error: Error,
         attempt: Option<u32>,
         retry_in: Option<Duration>,
+        /// What the token provider threw or rejected with, kept as the error's `cause`.
+        cause: Option<JsValue>,
     },
 }
 
@@ -81,9 +83,10 @@ impl Notice {
                 error,
                 attempt,
                 retry_in,
+                cause,
                 ..
             } => {
-                let payload: JsValue = to_js_error(error).into();
+                let payload: JsValue = with_cause(error, cause.as_ref()).into();
                 let attempt = attempt.map_or(JsValue::NULL, JsValue::from);
                 set(&payload, "attempt", &attempt);
                 let retry = retry_in.map_or(JsValue::NULL, |d| JsValue::from_f64(millis(d)));

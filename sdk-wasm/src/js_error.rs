@@ -14,6 +14,11 @@ use wasm_bindgen::JsValue;
 /// The `name` of every error the SDK throws or rejects with.
 pub(crate) const ERROR_NAME: &str = "AnsdevError";
 
+/// The `Symbol.for` key every SDK error carries: the exported `AnsdevError` class's
+/// `instanceof` checks it (`js/errors.js`). A registered symbol, so errors from either entry,
+/// and from a second copy of the package, are recognised alike.
+pub(crate) const ERROR_BRAND: &str = "ansdev.error";
+
 /// `error` as a JS `Error` named `AnsdevError`, with `code` (string), `status` (number or
 /// null), `retryable` (boolean), for a used-up quota `retryAfterMs` (and `resetCapped: true`
 /// when the server's reset time was implausible and the wait was capped at a day), and for a
@@ -22,6 +27,8 @@ pub(crate) const ERROR_NAME: &str = "AnsdevError";
 pub(crate) fn to_js_error(error: &Error) -> js_sys::Error {
     let js = js_sys::Error::new(&error.to_string());
     js.set_name(ERROR_NAME);
+    // Setting a property on a fresh Error cannot fail.
+    let _ = Reflect::set(&js, &js_sys::Symbol::for_(ERROR_BRAND), &JsValue::TRUE);
     set(&js, "code", &JsValue::from_str(error.code().as_str()));
     let status = error
         .status()
@@ -64,6 +71,16 @@ pub(crate) fn reject(error: &Error) -> JsValue {
     to_js_error(error).into()
 }
 
+/// [`to_js_error`] with the token provider's own failure kept as `cause` (standard `Error`
+/// cause), so the application still has its message and fields.
+pub(crate) fn with_cause(error: &Error, cause: Option<&JsValue>) -> js_sys::Error {
+    let js = to_js_error(error);
+    if let Some(cause) = cause {
+        set(&js, "cause", cause);
+    }
+    js
+}
+
 /// An invalid argument from the caller, as a JS error (`code: "BUILD_ERROR"`).
 pub(crate) fn invalid_argument(name: &'static str, reason: impl Into<String>) -> JsValue {
     reject(&Error::Build(BuildError::InvalidParameter {
@@ -78,7 +95,8 @@ pub(crate) fn invalid_argument(name: &'static str, reason: impl Into<String>) ->
 /// the API's `RATE_LIMIT_EXCEEDED`); those are kept, so a quota refusal pauses minting and a
 /// non-retryable code is not retried. `retryable: false` alone marks a final failure. Anything
 /// else counts as a transient failure and is retried with backoff. The provider's own message
-/// is not copied: it is the application's text and may name anything.
+/// is not copied into the SDK's: it is the application's text and may name anything; the
+/// thrown value itself is kept as the SDK error's `cause` (see `Tokens`).
 pub(crate) fn from_provider_failure(value: &JsValue) -> Error {
     let code = get(value, "code").as_string();
     let status = get(value, "status")

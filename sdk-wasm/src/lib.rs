@@ -13,7 +13,11 @@
 //!   and no JSON decoder: it is what the package's token-provider entry ships.
 //!
 //! Every error crossing to JavaScript is an `Error` named `AnsdevError` with `code`, `status`
-//! and `retryable`; none contains a key or a token.
+//! and `retryable`, branded so that the package's exported `AnsdevError` class recognises it
+//! (`instanceof`); a token provider's own failure rides along as `cause`. None contains a key
+//! or a token. The package's entries (`js/index.js`, `js/client.js`) add what the glue lacks:
+//! `NOT_INITIALIZED` before `init()`, `PLAYER_FREED` after `free()`, and `on()`'s unsubscribe
+//! (`js/lifecycle.js`).
 //!
 //! On other targets this crate only re-exports sdk-core, so the workspace builds everywhere.
 

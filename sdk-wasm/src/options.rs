@@ -33,7 +33,11 @@ export interface PlayerOptions extends TokenOptions {
   jobId: string;
   /** The id your token provider receives (default: the job id). */
   videoId?: string;
-  /** Calls your backend, which mints a token with its API key, e.g. `POST /v1/video/{videoId}/playback-token`. */
+  /**
+   * Calls your backend, which mints a token with its API key, e.g. `POST /v1/video/{videoId}/playback-token`.
+   * On failure throw (or reject with) a `ProviderError`: its `code`, `status` and `retryAfterMs`
+   * steer the SDK's retries, and the thrown value becomes the SDK error's `cause`.
+   */
   tokenProvider: (videoId: string) => Promise<ProvidedToken>;
 }
 
@@ -43,29 +47,8 @@ export interface AuthorizedUrl {
   generation: number;
 }
 
-/** An error from the SDK: a real `Error` with the API's (or the SDK's) code. */
-export interface AnsdevError extends Error {
-  name: "AnsdevError";
-  /** e.g. `PLAYBACK_TOKEN_EXPIRED`, `RATE_LIMIT_EXCEEDED`, `TRANSPORT_ERROR`, `TIMEOUT`. */
-  code: string;
-  /** The HTTP status, when a response arrived. */
-  status: number | null;
-  /** Whether trying again later can succeed. */
-  retryable: boolean;
-  /** For `RATE_LIMIT_EXCEEDED`: time until the quota resets, when known. */
-  retryAfterMs?: number;
-  /**
-   * For `RATE_LIMIT_EXCEEDED`: present (true) when the server's reset time was implausible (more
-   * than a day away) and the wait was capped at 24 hours.
-   */
-  resetCapped?: true;
-  /**
-   * For `TRANSPORT_ERROR`: what failed. `RedirectRefused` (the API answered with a redirect,
-   * which requests carrying the API key never follow) and `BodyTooLarge` (an answer over
-   * `maxResponseBytes`) are final (`retryable: false`).
-   */
-  kind?: "Connect" | "ConnectionReset" | "Cancelled" | "RedirectRefused" | "BodyTooLarge" | "Other";
-}
+// The error class is hand-written (`instanceof` must work for errors of either entry).
+import type { AnsdevError } from "../js/errors.js";
 
 export interface RateLimitInfo {
   limit: number;
@@ -100,7 +83,9 @@ export interface AnsdevEvents {
 }
 
 export interface AnsdevPlayer {
-  on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
+  /** Calls `listener` on this event of the player's video; returns a function that removes it. */
+  on<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): () => void;
+  /** Removes a listener added with `on`. */
   off<K extends keyof AnsdevEvents>(event: K, listener: (event: AnsdevEvents[K]) => void): void;
 }
 "#;

@@ -92,7 +92,7 @@ impl AnsdevPlayer {
     pub fn token(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let issued = inner.token().await.map_err(|e| reject(&e))?;
+            let issued = inner.token().await.map_err(|e| inner.reject(&e))?;
             Ok(JsValue::from_str(issued.token.expose_secret()))
         })
     }
@@ -102,7 +102,7 @@ impl AnsdevPlayer {
     pub fn master_playlist_url(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let issued = inner.token().await.map_err(|e| reject(&e))?;
+            let issued = inner.token().await.map_err(|e| inner.reject(&e))?;
             let url = master_playlist_url(&inner.base, &issued.token, &inner.job_id);
             Ok(JsValue::from_str(&url))
         })
@@ -131,7 +131,7 @@ impl AnsdevPlayer {
             let Some(target) = inner.target(&url) else {
                 return Ok(JsValue::UNDEFINED);
             };
-            let issued = inner.token().await.map_err(|e| reject(&e))?;
+            let issued = inner.token().await.map_err(|e| inner.reject(&e))?;
             let authorized = match target {
                 Target::StableKey => key_delivery_url(&inner.base, &issued.token, &url)
                     .map_err(|e| reject(&e.into()))?,
@@ -188,6 +188,7 @@ impl AnsdevPlayer {
                     error,
                     attempt: None,
                     retry_in: None,
+                    cause: None,
                 });
                 false
             }
@@ -202,6 +203,9 @@ impl AnsdevPlayer {
     }
 
     /// Calls `listener` on `tokenRefreshed`, `quotaLow` or `error` events of this video.
+    /// Typed by hand (`AnsdevPlayer` in the TypeScript section): a generated `any` overload
+    /// would win over the typed one.
+    #[wasm_bindgen(skip_typescript)]
     pub fn on(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
@@ -216,6 +220,7 @@ impl AnsdevPlayer {
     }
 
     /// Removes a listener added with `on`.
+    #[wasm_bindgen(skip_typescript)]
     pub fn off(
         &self,
         #[wasm_bindgen(unchecked_param_type = "keyof AnsdevEvents")] event: String,
@@ -248,6 +253,11 @@ enum Target {
 impl PlayerInner {
     async fn token(&self) -> Result<IssuedToken, Error> {
         self.tokens.clone().token(self.video.clone()).await
+    }
+
+    /// A token failure as a JS error, with the token provider's failure as its `cause`.
+    fn reject(&self, error: &Error) -> JsValue {
+        self.tokens.reject(&self.video, error)
     }
 
     fn target(&self, url: &str) -> Option<Target> {

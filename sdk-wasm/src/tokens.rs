@@ -25,7 +25,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::events::{Listeners, Notice};
-use crate::js_error::{from_provider_failure, get};
+use crate::js_error::{from_provider_failure, get, with_cause};
 use crate::platform;
 #[cfg(feature = "client")]
 use crate::transport;
@@ -82,6 +82,9 @@ pub(crate) struct Tokens {
     pub(crate) listeners: Listeners,
     /// Mints counted as they are started, for the application's metrics and for tests.
     mints: std::cell::Cell<u32>,
+    /// What the token provider threw on the last mint of a video, until its next mint ends:
+    /// the `cause` of the SDK errors that mint's failure leads to.
+    provider_failure: RefCell<Option<(VideoId, JsValue)>>,
 }
 
 impl Tokens {
@@ -95,6 +98,7 @@ impl Tokens {
             source,
             listeners: Listeners::default(),
             mints: std::cell::Cell::new(0),
+            provider_failure: RefCell::new(None),
         })
     }
 
@@ -120,6 +124,19 @@ impl Tokens {
         };
         self.pump();
         answer.await.unwrap_or_else(|_| Err(cancelled()))
+    }
+
+    /// `error`, a token failure of `video`, as a JS error; the token provider's own failure, if
+    /// that is where it came from, is kept as its `cause`.
+    pub(crate) fn reject(&self, video: &VideoId, error: &Error) -> JsValue {
+        with_cause(error, self.cause_of(video).as_ref()).into()
+    }
+
+    fn cause_of(&self, video: &VideoId) -> Option<JsValue> {
+        match &*self.provider_failure.borrow() {
+            Some((failed, thrown)) if failed == video => Some(thrown.clone()),
+            _ => None,
+        }
     }
 
     /// A request with the token of `generation` was refused with `code`.
@@ -177,6 +194,11 @@ impl Tokens {
             self.mints.set(self.mints.get().saturating_add(1));
             wasm_bindgen_futures::spawn_local(self.clone().mint(request));
         }
+        for notice in &mut notices {
+            if let Notice::Error { video, cause, .. } = notice {
+                *cause = self.cause_of(video);
+            }
+        }
         for notice in &notices {
             self.listeners.emit(notice);
         }
@@ -204,7 +226,12 @@ impl Tokens {
 
     async fn mint(self: Rc<Self>, request: MintRequest) {
         let result = match &self.source {
-            MintSource::Provider(provider) => mint_with_provider(provider, &request.video).await,
+            MintSource::Provider(provider) => {
+                let result = mint_with_provider(provider, &request.video).await;
+                let thrown = result.as_ref().err().and_then(|(_, thrown)| thrown.clone());
+                *self.provider_failure.borrow_mut() = thrown.map(|t| (request.video.clone(), t));
+                result.map_err(|(error, _)| error)
+            }
             #[cfg(feature = "client")]
             MintSource::Api {
                 base,
@@ -276,6 +303,8 @@ fn dispatch(event: TokenEvent, waiters: &mut Vec<(VideoId, Waiter)>, notices: &m
             error,
             attempt: Some(attempt),
             retry_in,
+            // Filled in by `pump`, which knows the provider's last failure.
+            cause: None,
         }),
         // `Cancel`: a mint past its timeout. An API mint's fetch aborts itself at the same
         // timeout; a provider's promise cannot be aborted, and its late answer is dropped by
@@ -299,17 +328,19 @@ async fn mint_with_api(
     endpoint.parse_response(&response)
 }
 
+/// One call of the token provider. A failure comes with what the provider threw, if it threw.
 async fn mint_with_provider(
     provider: &js_sys::Function,
     video: &VideoId,
-) -> Result<MintedToken, Error> {
+) -> Result<MintedToken, (Error, Option<JsValue>)> {
+    let failed = |thrown: JsValue| (from_provider_failure(&thrown), Some(thrown));
     let returned = provider
         .call1(&JsValue::UNDEFINED, &JsValue::from_str(video.as_str()))
-        .map_err(|thrown| from_provider_failure(&thrown))?;
+        .map_err(failed)?;
     let answer = JsFuture::from(js_sys::Promise::resolve(&returned))
         .await
-        .map_err(|thrown| from_provider_failure(&thrown))?;
-    parse_provided(&answer)
+        .map_err(failed)?;
+    parse_provided(&answer).map_err(|error| (error, None))
 }
 
 /// Reads `{ token, expiresIn }` (seconds) from a token provider's answer.
