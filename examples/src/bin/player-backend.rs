@@ -44,13 +44,15 @@ const PAGE_JS: &str = include_str!("../../player-backend/app.js");
 const PLAIN_HTML: &str = include_str!("../../browser/index.html");
 
 /// `/node_modules/…` path → file inside the `sdk-wasm` package directory. Nothing else is served.
-const PACKAGE_FILES: [(&str, &str); 5] = [
+const PACKAGE_FILES: [(&str, &str); 7] = [
     (
         "hls.js/dist/hls.min.mjs",
         "node_modules/hls.js/dist/hls.min.mjs",
     ),
     ("@ansdev/player/js/index.js", "js/index.js"),
     ("@ansdev/player/js/hls.js", "js/hls.js"),
+    ("@ansdev/player/js/errors.js", "js/errors.js"),
+    ("@ansdev/player/js/lifecycle.js", "js/lifecycle.js"),
     (
         "@ansdev/player/pkg/ansdev_player.js",
         "pkg/ansdev_player.js",

@@ -36,10 +36,12 @@ const PAGE_CSS: &str = include_str!("page.css");
 
 /// The files under `/player-assets/` that come from the Player SDK package directory: URL path
 /// → path inside the directory. Nothing else is served from it.
-const PACKAGE_FILES: [(&str, &str); 5] = [
+const PACKAGE_FILES: [(&str, &str); 7] = [
     ("hls.min.mjs", "node_modules/hls.js/dist/hls.min.mjs"),
     ("js/index.js", "js/index.js"),
     ("js/hls.js", "js/hls.js"),
+    ("js/errors.js", "js/errors.js"),
+    ("js/lifecycle.js", "js/lifecycle.js"),
     ("pkg/ansdev_player.js", "pkg/ansdev_player.js"),
     ("pkg/ansdev_player_bg.wasm", "pkg/ansdev_player_bg.wasm"),
 ];
@@ -298,7 +300,7 @@ pub(super) async fn page_for(
 /// `GET /player-assets/{path}`: the page's script and style, and the Player SDK package files
 /// it loads (a fixed list; anything else is `NOT_FOUND`).
 #[utoipa::path(get, path = "/player-assets/{path}", tag = "playback",
-    params(("path" = String, Path, description = "player.js, player.css, hls.min.mjs, js/index.js, js/hls.js, pkg/ansdev_player.js or pkg/ansdev_player_bg.wasm")),
+    params(("path" = String, Path, description = "player.js, player.css, hls.min.mjs, js/index.js, js/hls.js, js/errors.js, js/lifecycle.js, pkg/ansdev_player.js or pkg/ansdev_player_bg.wasm")),
     responses(
         (status = 200, description = "The asset; Cache-Control: no-cache, X-Content-Type-Options: nosniff", content(
             (TextSchema = "text/javascript"),
