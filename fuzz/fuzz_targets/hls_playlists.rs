@@ -1,8 +1,8 @@
 //! Master and media playlist parsing, `rewrite_key_lines` and `rewrite_key_uris` over arbitrary
 //! text.
 //!
-//! Invariants: never panics; a master's variant URIs are URI lines that follow an
-//! `#EXT-X-STREAM-INF` tag; a media playlist's segments are numbered from its media sequence;
+//! Invariants: never panics; a master's variant URIs are, in order, the URI lines that
+//! follow `#EXT-X-STREAM-INF` tags; a media playlist's segments are numbered from its media sequence;
 //! a rewrite changes only the `URI` value of `#EXT-X-KEY` lines (to the stable key URI), every
 //! other byte stays, a rewritten playlist parses again, and rewriting again changes nothing.
 #![no_main]
@@ -18,13 +18,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(master) = parse_master(text) {
-        for variant in &master.variants {
-            assert!(
-                follows_stream_inf(text, &variant.uri),
-                "variant URI {:?} is not the URI line of an #EXT-X-STREAM-INF",
-                variant.uri
-            );
-        }
+        let uris: Vec<&str> = master.variants.iter().map(|v| v.uri.trim()).collect();
+        assert_eq!(
+            Some(uris),
+            stream_uri_lines(text),
+            "the variant URIs are not the URI lines that follow #EXT-X-STREAM-INF tags"
+        );
     }
     let media = parse_media(text);
     if let Ok(media) = &media {
@@ -58,25 +57,22 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// Whether `uri` is a line of `text` whose nearest tag line above it (blank lines and comments
-/// skipped) is an `#EXT-X-STREAM-INF`.
-fn follows_stream_inf(text: &str, uri: &str) -> bool {
-    let mut last_tag: Option<&str> = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || (line.starts_with('#') && !line.starts_with("#EXT")) {
-            continue;
-        }
-        if line.starts_with('#') {
-            last_tag = Some(line);
-        } else {
-            if line == uri && last_tag.is_some_and(|t| t.starts_with("#EXT-X-STREAM-INF:")) {
-                return true;
+/// The URI lines of `text` in order, when each has an `#EXT-X-STREAM-INF` since the URI line
+/// before it; `None` when one does not.
+fn stream_uri_lines(text: &str) -> Option<Vec<&str>> {
+    let mut pending = false;
+    let mut uris = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("#EXT-X-STREAM-INF:") {
+            pending = true;
+        } else if !line.is_empty() && !line.starts_with('#') {
+            if !std::mem::replace(&mut pending, false) {
+                return None;
             }
-            last_tag = None;
+            uris.push(line);
         }
     }
-    false
+    Some(uris)
 }
 
 /// Every line of `out` equals the same line of `text`, except `#EXT-X-KEY` lines, which may
