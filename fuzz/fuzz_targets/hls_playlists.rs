@@ -38,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
     let lines = rewrite_key_lines(text, &job);
     if let Ok(out) = &lines {
         only_key_uris_changed(text, out, &stable);
-        assert_eq!(rewrite_key_lines(out, &job).as_ref(), Ok(out), "not idempotent");
+        assert_eq!(
+            rewrite_key_lines(out, &job).as_ref(),
+            Ok(out),
+            "not idempotent"
+        );
         if media.is_ok() {
             if let Err(e) = parse_media(out) {
                 panic!("a rewritten playlist no longer parses: {e}");
@@ -97,6 +101,9 @@ fn only_key_uris_changed(text: &str, out: &str, stable: &str) {
                 && b.ends_with(tail)
                 && !b[head.len()..b.len() - tail.len()].contains('"')
         });
-        assert!(changed_only_the_uri, "more than the URI changed: {b:?} -> {a:?}");
+        assert!(
+            changed_only_the_uri,
+            "more than the URI changed: {b:?} -> {a:?}"
+        );
     }
 }

@@ -46,11 +46,18 @@ fn response(data: &[u8]) -> Option<(u8, Response<Bytes>)> {
         let (&len, after) = after.split_first()?;
         let (value, after) = after.split_at_checked(usize::from(len))?;
         rest = after;
-        let header = HeaderName::from_static(HEADER_NAMES[usize::from(name & 0x7f) % HEADER_NAMES.len()]);
+        let header =
+            HeaderName::from_static(HEADER_NAMES[usize::from(name & 0x7f) % HEADER_NAMES.len()]);
         let value = if name & 0x80 != 0 {
-            let secs = value.iter().fold(0u64, |n, b| n.wrapping_mul(256) | u64::from(*b)) % (1 << 36);
+            let secs = value
+                .iter()
+                .fold(0u64, |n, b| n.wrapping_mul(256) | u64::from(*b))
+                % (1 << 36);
             let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
-            builder = builder.header(http::header::DATE, HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()?);
+            builder = builder.header(
+                http::header::DATE,
+                HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()?,
+            );
             continue;
         } else {
             HeaderValue::from_bytes(value).ok()
@@ -77,9 +84,15 @@ fuzz_target!(|data: &[u8]| {
     let result = match endpoint % 11 {
         0 => check(&ListVideos::new(&v.api_key, VideoQuery::new()), &response),
         1 => check(&GetVideo::new(&v.api_key, v.video.clone()), &response),
-        2 => check(&MintPlaybackToken::new(&v.api_key, v.video.clone()), &response),
+        2 => check(
+            &MintPlaybackToken::new(&v.api_key, v.video.clone()),
+            &response,
+        ),
         3 => check(&FetchMasterPlaylist::new(&v.token, &v.video), &response),
-        4 => check(&FetchMediaPlaylist::new(&v.token, &v.video, "720p"), &response),
+        4 => check(
+            &FetchMediaPlaylist::new(&v.token, &v.video, "720p"),
+            &response,
+        ),
         5 => check(&FetchKey::new(&v.token, &v.video), &response),
         6 => check(&FetchSessionKey::new(&v.user, &v.video), &response),
         7 => check(&FetchSegment::new("https://cdn.example/s.ts"), &response),
@@ -93,12 +106,20 @@ fuzz_target!(|data: &[u8]| {
 fn check<E: Endpoint>(endpoint: &E, response: &Response<Bytes>) {
     let status = response.status();
     let Err(error) = endpoint.parse_response(response) else {
-        assert!(status.is_success(), "a {status} answer decoded as a success");
+        assert!(
+            status.is_success(),
+            "a {status} answer decoded as a success"
+        );
         return;
     };
     // Every accessor and both renderings work on every error.
     let (text, debug) = (error.to_string(), format!("{error:?}"));
-    let _ = (error.code(), error.is_retryable(), error.remedy(), error.rate_limit());
+    let _ = (
+        error.code(),
+        error.is_retryable(),
+        error.remedy(),
+        error.rate_limit(),
+    );
     match &error {
         Error::Api(_) | Error::Decode(_) if !status.is_success() => {
             assert_eq!(error.status(), Some(status), "{text}");
@@ -109,7 +130,10 @@ fn check<E: Endpoint>(endpoint: &E, response: &Response<Bytes>) {
         if status.is_success() && endpoint.route().response_holds_secret() {
             for rendering in [&text, &debug] {
                 if let Some(word) = echoed_secret(response.body(), rendering) {
-                    panic!("a decode error of {:?} repeats {word:?}: {rendering}", endpoint.route());
+                    panic!(
+                        "a decode error of {:?} repeats {word:?}: {rendering}",
+                        endpoint.route()
+                    );
                 }
             }
         }
