@@ -37,3 +37,6 @@ cargo test --workspace --doc --locked
 
 step "browser package: wasm tests (Node, Chromium), loader tests, end-to-end playback"
 scripts/test-wasm.sh
+
+step "fuzz smoke: every parser of untrusted bytes for 10 s (nightly + cargo-fuzz, installed if missing)"
+scripts/fuzz.sh --smoke
