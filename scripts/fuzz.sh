@@ -42,7 +42,7 @@ run_one() {
     echo "ok     $target"
   else
     echo "CRASH  $target (log: fuzz/target/logs/$target.log)"
-    grep -a -m1 -A3 "panicked at\|ERROR: libFuzzer\|SUMMARY:" "target/logs/$target.log" || true
+    grep -a -m1 -A3 "panicked at\|ERROR: libFuzzer\|SUMMARY:\|^error" "target/logs/$target.log" || true
     return 1
   fi
 }
@@ -54,8 +54,8 @@ printf '%s\n' $targets | xargs -P 2 -I{} bash -c 'run_one "$@"' _ {} "$seconds" 
 printf '\n%-16s %14s %10s\n' target executions exec/s
 for target in $targets; do
   log="target/logs/$target.log"
-  runs=$(grep -a -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-  rate=$(grep -a -m1 'stat::average_exec_per_sec' "$log" | awk '{print $2}')
+  runs=$(grep -a -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}' || true)
+  rate=$(grep -a -m1 'stat::average_exec_per_sec' "$log" | awk '{print $2}' || true)
   printf '%-16s %14s %10s\n' "$target" "${runs:-?}" "${rate:-?}"
 done
 exit $status
