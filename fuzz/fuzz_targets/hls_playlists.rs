@@ -66,6 +66,8 @@ fuzz_target!(|data: &[u8]| {
 fn stream_uri_lines(text: &str) -> Option<Vec<&str>> {
     let mut pending = false;
     let mut uris = Vec::new();
+    // A byte-order mark is not part of the first line (RFC 8216 allows none, players skip it).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for line in text.lines().map(str::trim) {
         if line.starts_with("#EXT-X-STREAM-INF:") {
             pending = true;
