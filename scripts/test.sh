@@ -40,3 +40,6 @@ scripts/schemathesis.sh
 
 step "browser package: wasm tests (Node, Chromium), loader tests, end-to-end playback"
 scripts/test-wasm.sh
+
+step "fuzz smoke: every parser of untrusted bytes for 10 s (nightly + cargo-fuzz, installed if missing)"
+scripts/fuzz.sh --smoke

@@ -70,7 +70,11 @@ pub fn decode_error_response(response: &Response<Bytes>) -> Error {
         Ok(envelope) => envelope.error,
         Err(err) => {
             return Error::Decode(match err.kind {
-                DecodeErrorKind::MalformedJson { .. } | DecodeErrorKind::Field { .. } => {
+                // A 2xx body (`"success": false` beside a minted token) may hold a secret:
+                // only a failure status's body is ever quoted.
+                DecodeErrorKind::MalformedJson { .. } | DecodeErrorKind::Field { .. }
+                    if !status.is_success() =>
+                {
                     not_an_envelope(response)
                 }
                 _ => err,
@@ -268,6 +272,21 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn fuzz_parse_response_a_2xx_success_false_body_is_never_quoted() {
+        // Found by the `parse_response` fuzz target: a 200 with `"success": false` and no error
+        // envelope was reported with the first 80 characters of the body, token included.
+        let r = response(
+            200,
+            "application/json",
+            r#"{"success":false,"data":{"name":"eyJhbGciOi9.x9_y.z"}}"#,
+        );
+        let err = decode_json::<Probe>(&r, Envelope::Ansdev).unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("eyJhbGciOi9"), "{err}");
+        assert!(err.to_string().contains("field `error`: missing"), "{err}");
+        assert_eq!(err.status(), Some(StatusCode::OK));
     }
 
     #[test]

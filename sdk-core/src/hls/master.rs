@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::error::HlsError;
+use super::error::{HlsError, Location};
 use super::input;
 
 /// A multivariant (master) playlist: one variant per rendition.
@@ -101,6 +101,13 @@ pub fn parse_master(text: &str) -> Result<MasterPlaylist, HlsError> {
     if variants.is_empty() {
         return Err(no_variants());
     }
+    let uri_lines = stream_uri_lines(text)?;
+    if !variants.iter().map(|v| v.uri.trim()).eq(uri_lines) {
+        return Err(HlsError::Malformed {
+            at: None,
+            detail: "the variants do not match the playlist's URI lines".into(),
+        });
+    }
     Ok(MasterPlaylist { variants })
 }
 
@@ -109,6 +116,32 @@ fn no_variants() -> HlsError {
         at: None,
         detail: "no #EXT-X-STREAM-INF variant".into(),
     }
+}
+
+/// The URI lines of a multivariant playlist, in order, each checked to have an
+/// `#EXT-X-STREAM-INF` since the URI line before it.
+///
+/// m3u8-rs gives every URI line to the variant it read last, so a stray one (after an
+/// `#EXT-X-I-FRAME-STREAM-INF` or an unknown tag) would silently replace a real variant's URI.
+fn stream_uri_lines(text: &str) -> Result<Vec<&str>, HlsError> {
+    let mut stream_inf_pending = false;
+    let mut uris = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with("#EXT-X-STREAM-INF:") {
+            stream_inf_pending = true;
+        } else if !line.is_empty() && !line.starts_with('#') {
+            if !stream_inf_pending {
+                return Err(HlsError::Malformed {
+                    at: Some(Location::Line(index + 1)),
+                    detail: "a URI line that follows no #EXT-X-STREAM-INF".into(),
+                });
+            }
+            stream_inf_pending = false;
+            uris.push(line);
+        }
+    }
+    Ok(uris)
 }
 
 /// Whether the text reads as a media playlist (to tell "wrong kind" from "empty").
@@ -148,6 +181,33 @@ mod tests {
         assert_eq!(rendition_of("index.m3u8"), None);
         assert_eq!(rendition_of("./index.m3u8"), None);
         assert_eq!(rendition_of("https:index.m3u8"), None);
+    }
+
+    #[test]
+    fn fuzz_hls_a_stray_uri_line_never_replaces_a_variant_uri() {
+        // Found by the `hls_playlists` fuzz target: a URI line after an unknown tag replaced the
+        // URI of the variant before it; after an I-frame stream tag it does the same.
+        for text in [
+            "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n720p/index.m3u8\n\
+             #EXT-X-SSTREAM-INF:BANDWIDTH=2\nhttps://evil.example/x.m3u8\n",
+            "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n720p/index.m3u8\n\
+             #EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=2,URI=\"i.m3u8\"\nhttps://evil.example/x.m3u8\n",
+        ] {
+            assert_eq!(
+                parse_master(text),
+                Err(HlsError::Malformed {
+                    at: Some(Location::Line(5)),
+                    detail: "a URI line that follows no #EXT-X-STREAM-INF".into()
+                }),
+                "{text:?}"
+            );
+        }
+        let fine = "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=2,URI=\"i.m3u8\"\n\
+                    #EXT-X-STREAM-INF:BANDWIDTH=1\n# a comment\n\n720p/index.m3u8\n";
+        assert_eq!(
+            parse_master(fine).unwrap().variants[0].uri,
+            "720p/index.m3u8"
+        );
     }
 
     #[test]

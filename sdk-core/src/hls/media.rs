@@ -80,6 +80,14 @@ pub fn parse_media(text: &str) -> Result<MediaPlaylist, HlsError> {
         let at = Location::Segment(index);
         check_unreadable_header_tags(segment, at)?;
         active = key_in_force(segment, active, at)?;
+        // m3u8-rs reads a tag glued to a value (`…:6#EXTINF:6`) and then takes the next line as
+        // the URI even when it is a tag or a comment, which a player skips: refuse that.
+        if segment.uri.trim().is_empty() || segment.uri.starts_with('#') {
+            return Err(HlsError::Malformed {
+                at: Some(at),
+                detail: "a tag or comment stands where the segment URI line should be".into(),
+            });
+        }
         if !(segment.duration.is_finite() && segment.duration > 0.0) {
             return Err(HlsError::Malformed {
                 at: Some(at),
@@ -213,6 +221,25 @@ mod tests {
         assert_eq!((key.uri.as_str(), key.iv[15]), ("b", 0xff));
         assert_eq!(key.iv_source, IvSource::Explicit);
         assert!(playlist.end_list);
+    }
+
+    #[test]
+    fn fuzz_hls_a_tag_line_never_becomes_a_segment_uri() {
+        // Found by the `hls_playlists` fuzz target: an #EXTINF glued to the end of another tag
+        // was read, and the comment line after it became the segment's URI.
+        for text in [
+            "#EXTM3U\n#EXT-X-TARGETDURATION:6#EXTINF:6\n#E",
+            "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.00#E\n#EXT-X-ME\n",
+        ] {
+            assert!(
+                matches!(
+                    parse_media(text),
+                    Err(HlsError::Malformed { detail, .. }) if detail.contains("segment URI")
+                ),
+                "{text:?}: {:?}",
+                parse_media(text)
+            );
+        }
     }
 
     #[test]
