@@ -13,6 +13,8 @@ const MASTER: &str = include_str!("hls/master.m3u8");
 const ENCRYPTED: &str = include_str!("hls/media_encrypted.m3u8");
 const EXPLICIT_IV: &str = include_str!("hls/media_explicit_iv.m3u8");
 const ROTATION: &str = include_str!("hls/media_key_rotation.m3u8");
+/// The rotation fixture with one key throughout: a new IV and `METHOD=NONE`, not a new key.
+const NEW_IV: &str = include_str!("hls/media_key_new_iv.m3u8");
 const PLAIN: &str = include_str!("hls/media_plain.m3u8");
 const ERROR_PAGE: &str = include_str!("hls/error_page.html");
 const TRUNCATED: &str = include_str!("hls/media_truncated.m3u8");
@@ -133,7 +135,7 @@ fn plain_playlist_has_no_encryption() {
 #[test]
 fn rewriting_changes_only_the_key_uris() {
     let stable = hls::stable_key_uri(&job());
-    for fixture in [ENCRYPTED, EXPLICIT_IV, ROTATION, PLAIN] {
+    for fixture in [ENCRYPTED, EXPLICIT_IV, NEW_IV, PLAIN] {
         let out = rewrite_key_uris(fixture, &job()).unwrap();
         let before = parse_media(fixture).unwrap();
         let after = parse_media(&out).unwrap();
@@ -168,7 +170,7 @@ fn rewriting_changes_only_the_key_uris() {
 
 #[test]
 fn rewriting_keeps_iv_keyformat_and_method_none() {
-    let out = rewrite_key_uris(ROTATION, &job()).unwrap();
+    let out = rewrite_key_uris(NEW_IV, &job()).unwrap();
     assert!(out.contains(&format!(
         "#EXT-X-KEY:METHOD=AES-128,URI=\"ansdev-key://{JOB}\",KEYFORMAT=\"identity\",KEYFORMATVERSIONS=\"1\"\n"
     )));
@@ -176,7 +178,27 @@ fn rewriting_keeps_iv_keyformat_and_method_none() {
         "#EXT-X-KEY:METHOD=AES-128,URI=\"ansdev-key://{JOB}\",IV=0xA0B1C2D3E4F5061728394A5B6C7D8E9F\n"
     )));
     assert!(out.contains("#EXT-X-KEY:METHOD=NONE\n"));
-    assert!(out.contains("# key rotation"));
+    assert!(out.contains("# the same key again"));
+}
+
+/// Found by running other parsers' playlists through the core: a rotating key used to be
+/// mapped to the one stable URI, so the later segments would be decrypted with the first key.
+#[test]
+fn fuzz_hls_a_rotating_key_is_refused_never_collapsed_to_the_first() {
+    for rewrite in [rewrite_key_uris, hls::rewrite_key_lines] {
+        assert_eq!(
+            rewrite(ROTATION, &job()),
+            Err(HlsError::KeyRotation {
+                at: hls::Location::Line(11)
+            })
+        );
+    }
+    // Parsing keeps each segment's own key (what a native download decrypts with).
+    let media = parse_media(ROTATION).unwrap();
+    assert_ne!(
+        media.segments[0].encryption.key_uri(),
+        media.segments[2].encryption.key_uri()
+    );
 }
 
 #[test]
@@ -323,14 +345,17 @@ fn playlist_line() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Well-formed media playlists with keys in many spellings, for the rewrite round trip.
+/// Well-formed media playlists with keys in many spellings, for the rewrite round trip. Every
+/// AES-128 line names the playlist's one key (a second key is refused: see
+/// `fuzz_hls_a_rotating_key_is_refused_never_collapsed_to_the_first`).
 fn media_playlist() -> impl Strategy<Value = String> {
+    const KEY: &str = "@KEY@";
     let key = prop_oneof![
         Just(String::new()),
         Just("#EXT-X-KEY:METHOD=NONE\n".to_owned()),
-        "[a-z0-9/._?=,-]{1,20}".prop_map(|u| format!("#EXT-X-KEY:METHOD=AES-128,URI=\"{u}\"\n")),
-        ("[a-z0-9/]{1,10}", "[0-9a-fA-F]{1,32}").prop_map(|(u, iv)| {
-            format!("#EXT-X-KEY:IV=0x{iv},METHOD=AES-128, URI=\"{u}\",KEYFORMAT=\"identity\"\n")
+        Just(format!("#EXT-X-KEY:METHOD=AES-128,URI=\"{KEY}\"\n")),
+        "[0-9a-fA-F]{1,32}".prop_map(|iv| {
+            format!("#EXT-X-KEY:IV=0x{iv},METHOD=AES-128, URI=\"{KEY}\",KEYFORMAT=\"identity\"\n")
         }),
     ];
     let segment = (key, 1u32..20_000, "[a-z0-9/._-]{1,20}").prop_map(|(key, ms, uri)| {
@@ -344,13 +369,15 @@ fn media_playlist() -> impl Strategy<Value = String> {
         0u64..1_000_000,
         prop::collection::vec(segment, 0..12),
         any::<bool>(),
+        "[a-z0-9/._?=,-]{1,20}",
     )
-        .prop_map(|(sequence, segments, end)| {
+        .prop_map(|(sequence, segments, end, key_uri)| {
             format!(
                 "#EXTM3U\n#EXT-X-TARGETDURATION:20\n#EXT-X-MEDIA-SEQUENCE:{sequence}\n{}{}",
                 segments.concat(),
                 if end { "#EXT-X-ENDLIST\n" } else { "" }
             )
+            .replace(KEY, &key_uri)
         })
 }
 

@@ -86,6 +86,14 @@ pub enum HlsError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// The playlist rotates its AES-128 key: a key line names another key URI than the first.
+    /// The SDK maps a video's key to one stable URI, so it refuses such a playlist rather than
+    /// decrypt the later segments with the first key. (Two spellings of one URI count as two.)
+    #[error("the AES-128 key changes at {at}: key rotation is not supported")]
+    KeyRotation {
+        /// The first key line with another URI.
+        at: Location,
+    },
     /// A key URI is not one made by [`stable_key_uri`](super::stable_key_uri).
     #[error("not a stable key URI of this SDK")]
     NotAStableKeyUri,

@@ -11,7 +11,10 @@ use super::media::{MediaPlaylist, parse_media};
 
 /// Rewrites the `URI` of every `#EXT-X-KEY` with `METHOD=AES-128` to
 /// [`stable_key_uri(job_id)`](super::stable_key_uri), keeping `IV`, `KEYFORMAT` and every other
-/// byte of the playlist; `METHOD=NONE` tags are left alone.
+/// byte of the playlist; `METHOD=NONE` tags are left alone. A playlist whose AES-128 key lines
+/// name more than one key URI (key rotation) is refused with [`HlsError::KeyRotation`]: one
+/// stable URI stands for one key, and mapping a second key to it would decrypt the later
+/// segments with the first key.
 ///
 /// The playlist is parsed first (so a playlist this SDK cannot play is refused before it
 /// reaches the player), and the output is parsed again and checked to hold the same segments,
@@ -71,10 +74,18 @@ pub fn rewrite_key_lines(media_text: &str, job_id: &VideoId) -> Result<String, H
     playlist_text(media_text)?;
     let stable = stable_key_uri(job_id);
     let mut out = String::with_capacity(media_text.len() + 64);
+    // Every AES-128 line must name the first one's key: one stable URI stands for one key.
+    let mut first_uri: Option<&str> = None;
     for (index, line) in media_text.split_inclusive('\n').enumerate() {
         let at = Location::Line(index + 1);
         match aes128_uri_span(line, at)? {
             Some(span) => {
+                let uri = line.get(span.clone()).unwrap_or_default();
+                match first_uri {
+                    None => first_uri = Some(uri),
+                    Some(first) if first != uri => return Err(HlsError::KeyRotation { at }),
+                    Some(_) => {}
+                }
                 out.push_str(line.get(..span.start).unwrap_or_default());
                 out.push_str(&stable);
                 out.push_str(line.get(span.end..).unwrap_or_default());
