@@ -1,33 +1,18 @@
-//! The playback-token manager driven by an arbitrary sequence of inputs: token requests, mint
-//! answers (tokens, transient failures, quota refusals, fatal errors, stale answers), refusals
-//! of a handed-out token, timers, keep-warm switches, tokens from elsewhere, and time moving
-//! forward (monotonic `now`).
-//!
-//! Invariants, checked after every step: never two mints in flight for a video, request ids
-//! increase, no mint nobody asked for or during a quota pause, a stale answer changes nothing,
-//! no token handed out with less than its margin left; and once playback stops, everything
-//! settles: every mint answered, every caller answered, no timer left.
-//!
-//! The same model as sdk-core's `token_properties` proptest, here under coverage guidance.
+//! The playback-token manager driven by arbitrary scripts under coverage guidance: the same model
+//! and invariants as sdk-core's `token_properties` proptest (`sdk-core/tests/support/
+//! token_model.rs`, included by path so the two cannot drift). Here only the script comes from
+//! the fuzzer's bytes, mapped onto the model's operations.
 #![no_main]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
+#[path = "../../sdk-core/tests/support/token_model.rs"]
+mod token_model;
 
 use arbitrary::Arbitrary;
-use http::StatusCode;
 use libfuzzer_sys::fuzz_target;
-use sdk_core::clock::Instant;
-use sdk_core::token::{
-    Generation, IssuedToken, RequestId, TokenConfig, TokenEvent, TokenLookup, TokenManager,
-};
-use sdk_core::{ApiError, Error, ErrorCode, MintedToken, PlaybackToken, QuotaExhausted, VideoId};
-
-const VIDEOS: [&str; 3] = ["vid_a", "vid_b", "vid_c"];
-const TTLS: [u64; 3] = [10, 60, 300];
+use token_model::{Checker, Op, Outcome, TTLS, VIDEOS};
 
 #[derive(Debug, Clone, Arbitrary)]
-enum Outcome {
+enum RawOutcome {
     Token { ttl: u8 },
     Retryable,
     Quota { retry_after: Option<u8> },
@@ -35,16 +20,15 @@ enum Outcome {
 }
 
 #[derive(Debug, Clone, Arbitrary)]
-enum Op {
+enum RawOp {
     Request(u8),
-    /// Milliseconds; up to about two minutes per step.
+    /// Milliseconds and a scale: up to about two minutes per step.
     Advance(u16, u8),
     Transmit,
-    /// Answer an outstanding mint (picked by index), or an id that is no longer wanted.
     Respond {
         pick: u8,
         stale: bool,
-        outcome: Outcome,
+        outcome: RawOutcome,
     },
     Reject {
         video: u8,
@@ -53,7 +37,6 @@ enum Op {
     },
     Timeout,
     SetActive(u8, bool),
-    /// A token obtained elsewhere (a player URL).
     Insert(u8, u8),
     Forget(u8),
 }
@@ -62,7 +45,53 @@ enum Op {
 struct Script {
     keep_warm: bool,
     seed: u64,
-    ops: Vec<Op>,
+    ops: Vec<RawOp>,
+}
+
+fn video(v: u8) -> usize {
+    usize::from(v) % VIDEOS.len()
+}
+
+fn ttl(t: u8) -> u64 {
+    TTLS[usize::from(t) % TTLS.len()]
+}
+
+fn outcome(raw: &RawOutcome) -> Outcome {
+    match raw {
+        RawOutcome::Token { ttl: t } => Outcome::Token { ttl: ttl(*t) },
+        RawOutcome::Retryable => Outcome::Retryable,
+        RawOutcome::Quota { retry_after } => Outcome::Quota {
+            retry_after: retry_after.map(|s| 1 + u64::from(s)),
+        },
+        RawOutcome::Fatal => Outcome::Fatal,
+    }
+}
+
+/// The model's operation for `raw`, every index brought into range.
+fn op(raw: &RawOp) -> Op {
+    match raw {
+        RawOp::Request(v) => Op::Request(video(*v)),
+        RawOp::Advance(ms, scale) => Op::Advance(u64::from(*ms) * u64::from(scale % 4 + 1) / 2),
+        RawOp::Transmit => Op::Transmit,
+        RawOp::Respond {
+            pick,
+            stale,
+            outcome: o,
+        } => Op::Respond {
+            pick: usize::from(*pick),
+            stale: *stale,
+            outcome: outcome(o),
+        },
+        RawOp::Reject { video: v, pick, code } => Op::Reject {
+            video: video(*v),
+            pick: usize::from(*pick),
+            code: usize::from(*code) % 4,
+        },
+        RawOp::Timeout => Op::Timeout,
+        RawOp::SetActive(v, active) => Op::SetActive(video(*v), *active),
+        RawOp::Insert(v, t) => Op::Insert(video(*v), ttl(*t)),
+        RawOp::Forget(v) => Op::Forget(video(*v)),
+    }
 }
 
 fuzz_target!(|script: Script| {
@@ -71,318 +100,8 @@ fuzz_target!(|script: Script| {
         return;
     }
     let mut checker = Checker::new(script.keep_warm, script.seed);
-    for op in &script.ops {
-        checker.apply(op);
+    for raw in &script.ops {
+        checker.apply(&op(raw));
     }
     checker.settle();
 });
-
-fn video(id: &str) -> VideoId {
-    VideoId::new(id).unwrap()
-}
-
-fn minted(name: &str, ttl: Duration) -> MintedToken {
-    MintedToken::new(PlaybackToken::new(name).unwrap(), ttl)
-}
-
-fn unavailable() -> Error {
-    ApiError::new(
-        ErrorCode::InternalError,
-        "upstream unavailable",
-        StatusCode::SERVICE_UNAVAILABLE,
-    )
-    .into()
-}
-
-fn not_found() -> Error {
-    ApiError::new(
-        ErrorCode::VideoNotFound,
-        "Video not found.",
-        StatusCode::NOT_FOUND,
-    )
-    .into()
-}
-
-fn quota_refusal(retry_after: Option<Duration>) -> Error {
-    QuotaExhausted::new(
-        "Daily limit of 1000 playback tokens exceeded.",
-        None,
-        retry_after,
-    )
-    .into()
-}
-
-/// Drives a manager and checks the invariants after every step.
-struct Checker {
-    tokens: TokenManager,
-    config: TokenConfig,
-    now: Instant,
-    /// Mints handed out and not yet answered or cancelled.
-    outstanding: BTreeMap<RequestId, VideoId>,
-    /// Ids that were answered or cancelled: answering them again must change nothing.
-    finished: Vec<RequestId>,
-    last_id: Option<RequestId>,
-    /// Videos with a caller that got `Pending` and has not been answered yet.
-    waiting: BTreeSet<VideoId>,
-    generations: BTreeMap<VideoId, Vec<Generation>>,
-    /// Videos whose playback is active (keep-warm may mint for them unasked).
-    active: BTreeSet<VideoId>,
-    /// Minting is paused until then after a quota refusal.
-    quota_until: Option<Instant>,
-    serial: u32,
-}
-
-impl Checker {
-    fn new(keep_warm: bool, seed: u64) -> Self {
-        let config = TokenConfig::default().with_keep_warm(keep_warm);
-        Self {
-            tokens: TokenManager::new(config.clone(), seed),
-            config,
-            now: Instant::ZERO,
-            outstanding: BTreeMap::new(),
-            finished: Vec::new(),
-            last_id: None,
-            waiting: BTreeSet::new(),
-            generations: BTreeMap::new(),
-            active: BTreeSet::new(),
-            quota_until: None,
-            serial: 0,
-        }
-    }
-
-    fn check_handout(&mut self, video: &VideoId, token: &IssuedToken) {
-        let ttl = token
-            .expires_at
-            .saturating_duration_since(token.received_at);
-        assert_eq!(token.margin, self.config.effective_margin(ttl));
-        assert!(
-            token.time_left(self.now) >= token.margin,
-            "handed out with {:?} left, margin {:?}",
-            token.time_left(self.now),
-            token.margin
-        );
-        let seen = self.generations.entry(video.clone()).or_default();
-        if !seen.contains(&token.generation) {
-            seen.push(token.generation);
-        }
-    }
-
-    fn transmit(&mut self) {
-        while let Some(request) = self.tokens.poll_transmit(self.now) {
-            assert!(
-                self.last_id.is_none_or(|last| request.id > last),
-                "ids increase"
-            );
-            self.last_id = Some(request.id);
-            assert!(
-                !self.outstanding.values().any(|v| *v == request.video),
-                "a second mint for {:?} while one is in flight",
-                request.video
-            );
-            assert!(self.tokens.in_flight(&request.video));
-            assert!(
-                self.waiting.contains(&request.video)
-                    || (self.config.keep_warm && self.active.contains(&request.video)),
-                "a mint nobody asked for: {:?}",
-                request.video
-            );
-            assert!(!self.quota_paused(), "a mint during a quota pause");
-            self.outstanding.insert(request.id, request.video);
-        }
-    }
-
-    fn drain(&mut self) {
-        while let Some(event) = self.tokens.poll_event() {
-            match event {
-                TokenEvent::Ready { video, token } => {
-                    self.check_handout(&video, &token);
-                    self.waiting.remove(&video);
-                }
-                TokenEvent::Failed { video, .. } => {
-                    self.waiting.remove(&video);
-                }
-                TokenEvent::Cancel { id } => {
-                    assert!(self.outstanding.remove(&id).is_some(), "cancel of {id:?}");
-                    self.finished.push(id);
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn quota_paused(&self) -> bool {
-        self.quota_until.is_some_and(|until| self.now < until)
-    }
-
-    fn respond(&mut self, id: RequestId, outcome: &Outcome, current: bool) {
-        self.serial += 1;
-        let result = match outcome {
-            Outcome::Token { ttl } => Ok(minted(
-                &format!("t{}", self.serial),
-                Duration::from_secs(TTLS[usize::from(*ttl) % TTLS.len()]),
-            )),
-            Outcome::Retryable => Err(unavailable()),
-            Outcome::Quota { retry_after } => {
-                if current {
-                    let wait = retry_after.map_or(self.config.quota_fallback_wait, |s| {
-                        Duration::from_secs(1 + u64::from(s))
-                    });
-                    let until = self.now + wait;
-                    self.quota_until = Some(self.quota_until.map_or(until, |u| u.max(until)));
-                }
-                Err(quota_refusal(
-                    retry_after.map(|s| Duration::from_secs(1 + u64::from(s))),
-                ))
-            }
-            Outcome::Fatal => Err(not_found()),
-        };
-        self.tokens.handle_response(id, result, self.now);
-    }
-
-    fn apply(&mut self, op: &Op) {
-        match op {
-            Op::Request(v) => {
-                let video = video(VIDEOS[usize::from(*v) % VIDEOS.len()]);
-                match self.tokens.request_token(&video, self.now) {
-                    TokenLookup::Ready(token) => self.check_handout(&video, &token),
-                    TokenLookup::Pending => {
-                        assert!(
-                            !self.quota_paused(),
-                            "a caller left waiting during a quota pause"
-                        );
-                        self.waiting.insert(video);
-                    }
-                    TokenLookup::Failed(error) => {
-                        assert!(matches!(error, Error::QuotaExhausted(_)), "{error:?}");
-                        assert!(self.tokens.quota_paused_until(self.now).is_some());
-                    }
-                    other => panic!("unexpected lookup {other:?}"),
-                }
-            }
-            Op::Advance(ms, scale) => {
-                let ms = u64::from(*ms) * u64::from(scale % 4 + 1) / 2;
-                self.now = self.now + Duration::from_millis(ms);
-            }
-            Op::Transmit => self.transmit(),
-            Op::Respond {
-                pick,
-                stale,
-                outcome,
-            } => {
-                if *stale || self.outstanding.is_empty() {
-                    let id = if self.finished.is_empty() {
-                        RequestId::from_raw(u64::MAX)
-                    } else {
-                        self.finished[usize::from(*pick) % self.finished.len()]
-                    };
-                    // Not wanted any more: nothing may change.
-                    self.respond(id, outcome, false);
-                    assert!(
-                        self.tokens.poll_event().is_none(),
-                        "a stale answer had an effect"
-                    );
-                } else {
-                    let id = *self
-                        .outstanding
-                        .keys()
-                        .nth(usize::from(*pick) % self.outstanding.len())
-                        .unwrap();
-                    self.outstanding.remove(&id);
-                    self.finished.push(id);
-                    self.respond(id, outcome, true);
-                }
-            }
-            Op::Reject {
-                video: v,
-                pick,
-                code,
-            } => {
-                let video = video(VIDEOS[usize::from(*v) % VIDEOS.len()]);
-                let seen = self.generations.get(&video).cloned().unwrap_or_default();
-                let Some(generation) = seen.get(usize::from(*pick) % seen.len().max(1)).copied()
-                else {
-                    return;
-                };
-                let code = [
-                    ErrorCode::PlaybackTokenExpired,
-                    ErrorCode::PlaybackTokenInvalid,
-                    ErrorCode::PlaybackTokenMismatch,
-                    ErrorCode::NoKey,
-                ][usize::from(*code) % 4]
-                    .clone();
-                let _ = self
-                    .tokens
-                    .handle_rejection(&video, generation, &code, self.now);
-            }
-            Op::Timeout => self.tokens.handle_timeout(self.now),
-            Op::Insert(v, ttl) => {
-                self.serial += 1;
-                let ttl = Duration::from_secs(TTLS[usize::from(*ttl) % TTLS.len()]);
-                let token = minted(&format!("url{}", self.serial), ttl);
-                let video = video(VIDEOS[usize::from(*v) % VIDEOS.len()]);
-                self.tokens.insert_token(&video, token, self.now);
-            }
-            Op::Forget(v) => {
-                let video = video(VIDEOS[usize::from(*v) % VIDEOS.len()]);
-                self.tokens.forget(&video);
-                self.active.remove(&video);
-                assert!(!self.tokens.in_flight(&video));
-            }
-            Op::SetActive(v, active) => {
-                let video = video(VIDEOS[usize::from(*v) % VIDEOS.len()]);
-                self.tokens.set_active(&video, *active, self.now);
-                if *active {
-                    self.active.insert(video);
-                } else {
-                    self.active.remove(&video);
-                }
-            }
-        }
-        self.drain();
-    }
-
-    /// Playback stops: nobody asks any more. Answer every mint, let timers run, and expect the
-    /// manager to come to rest with every caller answered.
-    fn settle(&mut self) {
-        for v in VIDEOS {
-            self.tokens.set_active(&video(v), false, self.now);
-        }
-        self.active.clear();
-        for _ in 0..200 {
-            self.drain();
-            self.transmit();
-            let ids: Vec<_> = self.outstanding.keys().copied().collect();
-            for id in ids {
-                self.outstanding.remove(&id);
-                self.finished.push(id);
-                self.respond(id, &Outcome::Token { ttl: 2 }, true);
-            }
-            self.drain();
-            match self.tokens.poll_timeout() {
-                Some(due) => {
-                    self.now = self.now.max(due);
-                    self.tokens.handle_timeout(self.now);
-                }
-                None if self.tokens.poll_transmit(self.now).is_none() => break,
-                None => {}
-            }
-        }
-        // And much later, with nobody asking, nothing wakes up.
-        self.now = self.now + Duration::from_secs(86_400);
-        self.tokens.handle_timeout(self.now);
-        self.drain();
-
-        assert!(self.outstanding.is_empty());
-        for v in VIDEOS {
-            assert!(!self.tokens.in_flight(&video(v)));
-        }
-        assert!(self.tokens.poll_transmit(self.now).is_none());
-        assert_eq!(self.tokens.poll_timeout(), None);
-        assert!(self.tokens.poll_event().is_none());
-        assert!(
-            self.waiting.is_empty(),
-            "callers left waiting: {:?}",
-            self.waiting
-        );
-    }
-}

@@ -5,6 +5,12 @@
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
+pub(crate) mod token_model;
+
+// Not every binary uses every helper.
+#[allow(unused_imports)]
+pub(crate) use token_model::{minted, not_found, quota_refusal, unavailable, video};
+
 use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -15,9 +21,7 @@ use sdk_core::endpoint::{Endpoint, MintPlaybackToken};
 use sdk_core::token::{
     IssuedToken, MintRequest, TokenConfig, TokenEvent, TokenLookup, TokenManager,
 };
-use sdk_core::{
-    ApiError, ApiKey, Error, ErrorCode, MintedToken, PlaybackToken, QuotaExhausted, VideoId,
-};
+use sdk_core::{ApiKey, Error, MintedToken, VideoId};
 
 /// 2026-11-25 00:00:00 UTC, a quota reset.
 pub(crate) const MIDNIGHT_UNIX: u64 = 1_795_564_800;
@@ -30,11 +34,6 @@ pub(crate) fn secs(s: u64) -> Duration {
 /// The instant `s` seconds into the story.
 pub(crate) fn at(s: u64) -> Instant {
     Instant::ZERO + secs(s)
-}
-
-/// A video id.
-pub(crate) fn video(id: &str) -> VideoId {
-    VideoId::new(id).unwrap()
 }
 
 /// How the fake API answers its next call.
@@ -312,39 +311,4 @@ impl Rig {
             waited,
         });
     }
-}
-
-/// A minted token that lives `ttl`.
-pub(crate) fn minted(name: &str, ttl: Duration) -> MintedToken {
-    MintedToken::new(PlaybackToken::new(name).unwrap(), ttl)
-}
-
-/// A transient failure (an upstream 503).
-pub(crate) fn unavailable() -> Error {
-    ApiError::new(
-        ErrorCode::InternalError,
-        "upstream unavailable",
-        StatusCode::SERVICE_UNAVAILABLE,
-    )
-    .into()
-}
-
-/// A failure no retry can fix.
-pub(crate) fn not_found() -> Error {
-    ApiError::new(
-        ErrorCode::VideoNotFound,
-        "Video not found.",
-        StatusCode::NOT_FOUND,
-    )
-    .into()
-}
-
-/// A quota refusal, with or without a known time until the reset.
-pub(crate) fn quota_refusal(retry_after: Option<Duration>) -> Error {
-    QuotaExhausted::new(
-        "Daily limit of 1000 playback tokens exceeded.",
-        None,
-        retry_after,
-    )
-    .into()
 }
