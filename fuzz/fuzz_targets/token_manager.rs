@@ -82,7 +82,11 @@ fn op(raw: &RawOp) -> Op {
             stale: *stale,
             outcome: outcome(o),
         },
-        RawOp::Reject { video: v, pick, code } => Op::Reject {
+        RawOp::Reject {
+            video: v,
+            pick,
+            code,
+        } => Op::Reject {
             video: video(*v),
             pick: usize::from(*pick),
             code: usize::from(*code) % 4,
