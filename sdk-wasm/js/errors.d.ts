@@ -28,8 +28,9 @@ export type CatalogErrorCode =
 /**
  * Codes of failures no API answer carried: a bad argument or provider answer (`BUILD_ERROR`),
  * the network (`TRANSPORT_ERROR`, `TIMEOUT`), an unreadable answer (`DECODE_ERROR`), a call on
- * a freed object (`PLAYER_FREED`, `CLIENT_FREED`) and a class used before `init()` resolved
- * (`NOT_INITIALIZED`).
+ * a freed object (`PLAYER_FREED`, `CLIENT_FREED`), a class used before `init()` resolved
+ * (`NOT_INITIALIZED`) and a browser that can play HLS only natively, where no token can be
+ * given per request (`NATIVE_HLS_UNSUPPORTED`).
  */
 export type ClientErrorCode =
   | "BUILD_ERROR"
@@ -38,7 +39,8 @@ export type ClientErrorCode =
   | "DECODE_ERROR"
   | "PLAYER_FREED"
   | "CLIENT_FREED"
-  | "NOT_INITIALIZED";
+  | "NOT_INITIALIZED"
+  | "NATIVE_HLS_UNSUPPORTED";
 
 /**
  * Every code an `AnsdevError` carries. A code a newer API adds arrives as its own string until

@@ -19,6 +19,8 @@ export type {
 export { AnsdevError } from './errors.js';
 export type { AnsdevErrorCode, CatalogErrorCode, ClientErrorCode, ProviderError } from './errors.js';
 export { attach, createHlsConfig, createLoader } from './hls.js';
+export { endpointTokenProvider } from './endpoint.js';
+export type { EndpointAnswer } from './endpoint.js';
 export type { HlsClass, LoaderOptions } from './hls.js';
 
 /** Loads the wasm module once; later calls return the same promise. */

@@ -6,6 +6,7 @@ import { withLifecycle } from './lifecycle.js';
 
 export { AnsdevError } from './errors.js';
 export { attach, createHlsConfig, createLoader } from './hls.js';
+export { endpointTokenProvider } from './endpoint.js';
 
 /** @type {Promise<import('../pkg/ansdev_player.js').InitOutput> | undefined} */
 let ready;

@@ -9,18 +9,20 @@
 //! #       or http://127.0.0.1:3000/browser/ (examples/browser/index.html, the plain HTML page)
 //! ```
 //!
-//! Settings (environment): `ANSDEV_API_KEY`, `ANSDEV_BASE_URL`, `ANSDEV_VIDEO` (the video the
-//! page plays, default `vid_demo_encrypted`), `ANSDEV_BACKEND_ADDR` (default `127.0.0.1:3000`;
+//! Settings (environment): `ANSDEV_API_KEY`, `ANSDEV_BASE_URL`, `ANSDEV_VIDEO` (the videos the
+//! site publishes, comma-separated, default `vid_demo_encrypted`; the pages play the first), `ANSDEV_BACKEND_ADDR` (default `127.0.0.1:3000`;
 //! port 0 picks a free one), `ANSDEV_PLAYER_ASSETS` (the built `sdk-wasm` package directory,
 //! default this workspace's). The first line printed is `listening on http://HOST:PORT`.
 //!
 //! Routes:
 //! - `GET /` and `/app.js`: this backend's page (`examples/player-backend/`), no inline code;
 //! - `GET /browser/`: the plain HTML page of `examples/browser/index.html`;
+//! - `GET /element/`: `examples/browser/element.html`, the `<ansdev-player>` element in a plain
+//!   page with an import map (no build step);
 //! - `GET /config.json`: what the pages need to know (API base, video id, job id) — no secret;
 //! - `GET /playback-token/{videoId}`: the token endpoint, `{"token", "expiresIn", "jobId", …}`;
-//!   only the configured video (by its public id or its job id) gets tokens, every other id the
-//!   404 a missing video gets, and each client address is rate limited;
+//!   only the published videos (by public id or job id) get tokens, every other id the 404 a
+//!   missing video gets, and each client address is rate limited;
 //! - `GET /node_modules/@ansdev/player/…`, `/node_modules/hls.js/dist/hls.min.mjs`: the npm
 //!   package and hls.js, as a static site serves its `node_modules`.
 
@@ -42,9 +44,10 @@ use sdk_native::token_endpoint::TokenEndpoint;
 const PAGE_HTML: &str = include_str!("../../player-backend/index.html");
 const PAGE_JS: &str = include_str!("../../player-backend/app.js");
 const PLAIN_HTML: &str = include_str!("../../browser/index.html");
+const ELEMENT_HTML: &str = include_str!("../../browser/element.html");
 
 /// `/node_modules/…` path → file inside the `sdk-wasm` package directory. Nothing else is served.
-const PACKAGE_FILES: [(&str, &str); 7] = [
+const PACKAGE_FILES: [(&str, &str); 9] = [
     (
         "hls.js/dist/hls.min.mjs",
         "node_modules/hls.js/dist/hls.min.mjs",
@@ -53,6 +56,8 @@ const PACKAGE_FILES: [(&str, &str); 7] = [
     ("@ansdev/player/js/hls.js", "js/hls.js"),
     ("@ansdev/player/js/errors.js", "js/errors.js"),
     ("@ansdev/player/js/lifecycle.js", "js/lifecycle.js"),
+    ("@ansdev/player/js/element.js", "js/element.js"),
+    ("@ansdev/player/js/endpoint.js", "js/endpoint.js"),
     (
         "@ansdev/player/pkg/ansdev_player.js",
         "pkg/ansdev_player.js",
@@ -72,10 +77,20 @@ struct App {
 fn main() -> ExitCode {
     run(async {
         let client = client_from_env()?;
-        let video_id =
+        let published =
             std::env::var("ANSDEV_VIDEO").unwrap_or_else(|_| "vid_demo_encrypted".to_owned());
-        // The page needs the job id the playback routes are keyed by.
-        let video = client.get_video(&video_id).await?;
+        let mut videos = Vec::new();
+        for id in published
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+        {
+            videos.push(client.get_video(id).await?);
+        }
+        // The pages play the first; they need the job id the playback routes are keyed by.
+        let Some(video) = videos.first().cloned() else {
+            return Err("ANSDEV_VIDEO names no video".into());
+        };
         let config_json = serde_json::json!({
             "baseUrl": client.base_url().as_str(),
             "videoId": video.id.as_str(),
@@ -88,11 +103,12 @@ fn main() -> ExitCode {
         );
         // The decision: only the video this site publishes. A site with accounts would use
         // `TokenEndpoint::new(client, |request, video| …)` and check the viewer's session.
-        let tokens = TokenEndpoint::allow_list(client, [video.clone()]).router();
+        let tokens = TokenEndpoint::allow_list(client, videos).router();
         let app = Router::new()
             .route("/", get(|| async { page(PAGE_HTML, true) }))
             .route("/app.js", get(|| async { script(PAGE_JS) }))
             .route("/browser/", get(|| async { page(PLAIN_HTML, false) }))
+            .route("/element/", get(|| async { page(ELEMENT_HTML, false) }))
             .route("/config.json", get(config))
             .route("/node_modules/{*path}", get(package_file))
             .with_state(Arc::new(App {

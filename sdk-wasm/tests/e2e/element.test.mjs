@@ -1,0 +1,228 @@
+// `<ansdev-player>` in Chromium: the plain page of examples/browser/element.html (an import map,
+// no build step) served by the player-backend example, whose `TokenEndpoint` answers
+// `{ token, expiresIn, jobId }`. Each test runs its own server-reference (`--dev`, 10 s tokens)
+// and backend, so the tests run concurrently and each counts its own mints in the server's
+// request journal. Needs ANSDEV_SERVER_BIN and ANSDEV_PLAYER_BACKEND_BIN (scripts/test-wasm.sh).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+import { openUrl, startServer } from './harness.mjs';
+
+const TTL = 10;
+const PACKAGE = fileURLToPath(new URL('../../', import.meta.url));
+const ENCRYPTED = 'vid_demo_encrypted';
+const PLAIN = 'vid_demo_plain';
+const MINT_ROUTE = '/v1/video/{video_id}/playback-token';
+const KEY_ROUTE = '/v1/video/playback/key/{token}/{job_id}';
+
+/** server-reference plus the player-backend example publishing both demo videos. */
+async function startStack() {
+  const api = await startServer(['--dev', '--token-ttl-seconds', String(TTL)]);
+  const bin = process.env.ANSDEV_PLAYER_BACKEND_BIN;
+  if (!bin) throw new Error('set ANSDEV_PLAYER_BACKEND_BIN to the player-backend example binary');
+  const child = spawn(bin, [], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      ANSDEV_BASE_URL: api.base,
+      ANSDEV_API_KEY: api.apiKey,
+      ANSDEV_BACKEND_ADDR: '127.0.0.1:0',
+      ANSDEV_PLAYER_ASSETS: PACKAGE,
+      ANSDEV_VIDEO: `${ENCRYPTED},${PLAIN}`,
+    },
+  });
+  const base = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`player-backend exited with ${code}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const listening = /^listening on (http:\/\/\S+)$/.exec(line);
+      if (listening) resolve(listening[1]);
+    });
+  });
+  return {
+    api,
+    base,
+    /** The server's journal entries, oldest first. */
+    async journal() {
+      const answer = await fetch(`${api.base}/dev/requests`);
+      return /** @type {{ route: string, status: number, videoId?: string }[]} */ ((await answer.json()).requests);
+    },
+    stop() {
+      child.kill('SIGTERM');
+      api.stop();
+    },
+  };
+}
+
+/** Opens the element page (optionally with `?video=`) and records every `ansdev-*` event. */
+async function openElementPage(stack, video) {
+  const browser = await openUrl(`${stack.base}/element/${video ? `?video=${video}` : ''}`);
+  await browser.page.evaluate(() => {
+    window.ansdevEvents = [];
+    for (const type of ['ansdev-error', 'ansdev-token-refreshed', 'ansdev-quota-low']) {
+      document.addEventListener(type, (e) => window.ansdevEvents.push({ type, target: e.target.id, code: e.detail?.code ?? null }));
+    }
+  });
+  return browser;
+}
+
+/** Waits until the element `selector` has played past `seconds`. */
+function playedPast(page, selector, seconds, timeout = 60_000) {
+  return page.waitForFunction(
+    ([sel, limit]) => (document.querySelector(sel)?.currentTime ?? 0) > limit,
+    [selector, seconds],
+    { timeout, polling: 250 },
+  );
+}
+
+const apiRefusals = (browser, stack) =>
+  browser.requests.filter((r) => r.url.startsWith(stack.api.base) && (r.status === 401 || r.status === 403));
+
+// Three at a time: each has its own servers and browser; the longest plays 31 s.
+describe('<ansdev-player>', { concurrency: 3 }, () => {
+  test('element: a plain page with an import map plays the encrypted demo past 3 token lifetimes on one mint, the key fetched once from the token route, no 401/403', { timeout: 120_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openElementPage(stack);
+    try {
+      const { page } = browser;
+      await playedPast(page, '#player', 3 * TTL + 1, 90_000);
+      const navigations = browser.navigations();
+      assert.equal(navigations, 1, 'no reload');
+      assert.deepEqual(apiRefusals(browser, stack), [], 'no 401/403 reached the engine');
+      const journal = await stack.journal();
+      const mints = journal.filter((r) => r.route === MINT_ROUTE && r.status === 200);
+      assert.equal(mints.length, 1, `one mint plays the VOD with prefetch: ${JSON.stringify(mints)}`);
+      const keys = journal.filter((r) => r.route === KEY_ROUTE);
+      assert.equal(keys.length, 1, 'the key was fetched once');
+      assert.equal(keys[0]?.status, 200);
+      const keyLoads = browser.requests.filter((r) => /\/key\//.test(new URL(r.url).pathname));
+      assert.ok(keyLoads.every((r) => r.url.startsWith(`${stack.api.base}/v1/video/playback/key/`)), 'keys only from the token route');
+      assert.deepEqual(await page.evaluate(() => window.ansdevEvents.filter((e) => e.type === 'ansdev-error')), []);
+      assert.deepEqual(browser.errors, []);
+      for (const request of browser.requests) {
+        assert.equal(request.headers['x-ansdev-key'], undefined, 'the API key never reaches the page');
+      }
+      console.log(`element: 1 element, ${mints.length} mint, ${keys.length} key request over ${3 * TTL + 1} s played`);
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+
+  test('element: two elements on one page play side by side, each on its own token', { timeout: 90_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openElementPage(stack, PLAIN);
+    try {
+      const { page } = browser;
+      await page.evaluate((id) => {
+        const second = document.createElement('ansdev-player');
+        second.id = 'second';
+        for (const [name, value] of [['token-endpoint', '/playback-token'], ['muted', ''], ['autoplay', '']]) second.setAttribute(name, value);
+        second.setAttribute('base-url', document.getElementById('player').getAttribute('base-url'));
+        second.setAttribute('video-id', id);
+        document.body.append(second);
+      }, ENCRYPTED);
+      await playedPast(page, '#player', 3);
+      await playedPast(page, '#second', 3);
+      const videos = await page.evaluate(() => [...document.querySelectorAll('ansdev-player')].map((e) => e.player?.videoId));
+      assert.deepEqual(videos, [PLAIN, ENCRYPTED]);
+      const mints = (await stack.journal()).filter((r) => r.route === MINT_ROUTE && r.status === 200);
+      // The token endpoint mints by job id: two distinct ids, one mint each.
+      assert.equal(new Set(mints.map((m) => m.videoId)).size, 2, `one mint each: ${JSON.stringify(mints)}`);
+      assert.equal(mints.length, 2);
+      assert.deepEqual(apiRefusals(browser, stack), []);
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+
+  test('element: changing video-id switches video, freeing the old player', { timeout: 90_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openElementPage(stack, PLAIN);
+    try {
+      const { page } = browser;
+      await playedPast(page, '#player', 2);
+      await page.evaluate((id) => {
+        const element = document.getElementById('player');
+        window.oldPlayer = element.player;
+        element.setAttribute('video-id', id);
+      }, ENCRYPTED);
+      await page.waitForFunction((id) => document.getElementById('player').player?.videoId === id, ENCRYPTED, { timeout: 30_000 });
+      await page.waitForFunction(() => document.getElementById('player').currentTime > 2, null, { timeout: 30_000, polling: 250 });
+      const old = await page.evaluate(() => {
+        try {
+          return window.oldPlayer.videoId;
+        } catch (error) {
+          return error.code;
+        }
+      });
+      assert.equal(old, 'PLAYER_FREED', 'the previous player was freed');
+      const journal = await stack.journal();
+      assert.ok(journal.some((r) => r.route === KEY_ROUTE && r.status === 200), 'the encrypted video fetched its key');
+      assert.deepEqual(apiRefusals(browser, stack), []);
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+
+  test('element: removal tears playback down (no request after it), re-insertion plays again', { timeout: 90_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openElementPage(stack, PLAIN);
+    try {
+      const { page } = browser;
+      await playedPast(page, '#player', 2);
+      await page.evaluate(() => {
+        window.parked = document.getElementById('player');
+        window.parked.remove();
+      });
+      const afterRemoval = browser.requests.length;
+      await page.waitForTimeout(3_000);
+      assert.equal(await page.evaluate(() => window.parked.player), null, 'no player once removed');
+      const late = browser.requests.slice(afterRemoval).filter((r) => r.url.startsWith(stack.api.base));
+      assert.deepEqual(late.map((r) => new URL(r.url).pathname), [], 'nothing loads after removal');
+      await page.evaluate(() => document.body.append(window.parked));
+      await page.waitForFunction(() => window.parked.player !== null && window.parked.currentTime > 1, null, { timeout: 30_000, polling: 250 });
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+
+  test('element: a video the backend does not publish is one ansdev-error with the catalog code, and nothing plays', { timeout: 60_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openElementPage(stack, 'vid_demo_transcoding');
+    try {
+      const { page } = browser;
+      await page.waitForFunction(() => window.ansdevEvents.length > 0, null, { timeout: 20_000 });
+      await page.waitForTimeout(1_000);
+      const events = await page.evaluate(() => window.ansdevEvents);
+      assert.deepEqual(events, [{ type: 'ansdev-error', target: 'player', code: 'VIDEO_NOT_FOUND' }]);
+      assert.equal(await page.evaluate(() => document.getElementById('player').player), null);
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+
+  test('element (negative control): a wrong AES key stalls playback', { timeout: 60_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openUrl('about:blank');
+    try {
+      const { page } = browser;
+      await page.route('**/v1/video/playback/key/**', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.alloc(16, 7) }),
+      );
+      await page.goto(`${stack.base}/element/`);
+      await page.waitForTimeout(8_000);
+      const position = await page.evaluate(() => document.getElementById('player').currentTime);
+      assert.ok(position < 0.5, `with a wrong key nothing plays (position ${position})`);
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+});
