@@ -26,19 +26,23 @@ export type CatalogErrorCode =
   | "FREE_TIER_LIMIT_REACHED";
 
 /**
- * Codes of failures no API answer carried: a bad argument or provider answer (`BUILD_ERROR`),
- * the network (`TRANSPORT_ERROR`, `TIMEOUT`), an unreadable answer (`DECODE_ERROR`), a call on
- * a freed object (`PLAYER_FREED`, `CLIENT_FREED`) and a class used before `init()` resolved
- * (`NOT_INITIALIZED`).
+ * Codes of failures the SDK reports itself (the catalog's client rows; no server sends them): a
+ * bad argument or provider answer (`BUILD_ERROR`), the network (`TRANSPORT_ERROR`, `TIMEOUT`),
+ * an unreadable answer (`DECODE_ERROR`), an answer the SDK refuses (`REDIRECT_REFUSED`,
+ * `BODY_TOO_LARGE`), a fresh token refused again (`AUTH_GAVE_UP`), a class used before `init()`
+ * resolved (`NOT_INITIALIZED`) and a call on a freed object (`PLAYER_FREED`, `CLIENT_FREED`).
  */
 export type ClientErrorCode =
   | "BUILD_ERROR"
   | "TRANSPORT_ERROR"
   | "TIMEOUT"
   | "DECODE_ERROR"
+  | "REDIRECT_REFUSED"
+  | "BODY_TOO_LARGE"
+  | "AUTH_GAVE_UP"
+  | "NOT_INITIALIZED"
   | "PLAYER_FREED"
-  | "CLIENT_FREED"
-  | "NOT_INITIALIZED";
+  | "CLIENT_FREED";
 
 /**
  * Every code an `AnsdevError` carries. A code a newer API adds arrives as its own string until
@@ -68,9 +72,10 @@ export class AnsdevError extends Error {
    */
   resetCapped?: true;
   /**
-   * For `TRANSPORT_ERROR`: what failed. `RedirectRefused` (the API answered with a redirect,
-   * which requests carrying the API key never follow) and `BodyTooLarge` (an answer over
-   * `maxResponseBytes`) are final (`retryable: false`).
+   * For `TRANSPORT_ERROR`, `REDIRECT_REFUSED` and `BODY_TOO_LARGE`: what failed.
+   * `RedirectRefused` (the API answered with a redirect, which requests carrying the API key
+   * never follow) and `BodyTooLarge` (an answer over `maxResponseBytes`) are final
+   * (`retryable: false`).
    */
   kind?: "Connect" | "ConnectionReset" | "Cancelled" | "RedirectRefused" | "BodyTooLarge" | "Other";
   /** For a token provider's failure: what the provider threw or rejected with, as it was. */

@@ -230,7 +230,7 @@ export interface ClientOptions extends TokenOptions {
   timeoutMs?: number;
   /**
    * The largest response body read from the API, in bytes (default 16 MiB). A larger answer
-   * fails with `TRANSPORT_ERROR`, `kind: "BodyTooLarge"`, and is not retried.
+   * fails with `BODY_TOO_LARGE` (`kind: "BodyTooLarge"`) and is not retried.
    */
   maxResponseBytes?: number;
 }

@@ -68,7 +68,7 @@ async function redirecting(status) {
 
 function refusedRedirect(error) {
   assert.equal(error.name, 'AnsdevError');
-  assert.equal(error.code, 'TRANSPORT_ERROR');
+  assert.equal(error.code, 'REDIRECT_REFUSED');
   assert.equal(error.kind, 'RedirectRefused');
   assert.equal(error.retryable, false);
   assert.ok(!error.message.includes(KEY) && !error.message.includes('127.0.0.1'), error.message);
@@ -114,7 +114,7 @@ test("c3: a client's players mint through the API without following a redirect e
 
 function tooLarge(error) {
   assert.equal(error.name, 'AnsdevError');
-  assert.equal(error.code, 'TRANSPORT_ERROR');
+  assert.equal(error.code, 'BODY_TOO_LARGE');
   assert.equal(error.kind, 'BodyTooLarge');
   assert.equal(error.retryable, false);
   return true;
