@@ -7,8 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use http::Request;
 use http::header::{HeaderValue, USER_AGENT};
+use sdk_core::clock::Instant;
 use sdk_core::endpoint::{Endpoint, Route};
-use sdk_core::retry::{RetryDecision, RetryPolicy};
+use sdk_core::retry::{RetryDriver, RetryPolicy, RetryStep};
 use sdk_core::{
     ApiKey, BaseUrl, BuildError, Error, TokenConfig, TransportError, TransportErrorKind,
 };
@@ -105,20 +106,24 @@ impl Client {
             .ok_or(Error::Build(BuildError::MissingApiKey))
     }
 
-    /// Sends any endpoint of `sdk_core::endpoint` with this client's timeout and retry policy.
-    /// Every typed method of the client goes through here.
+    /// Sends any endpoint of `sdk_core::endpoint` with this client's timeout, deadline and retry
+    /// policy. Every typed method of the client goes through here; what retries and when is the
+    /// core's [`RetryDriver`], this loop only sends and sleeps.
     pub async fn send<E: Endpoint + Sync>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let route = endpoint.route();
         let span = tracing::debug_span!("ansdev.request", route = route.name());
         async {
-            let mut attempt = 1;
+            // The driver's clock: time since the call started.
             let started = tokio::time::Instant::now();
+            let now = || Instant::from_duration(started.elapsed());
+            let mut driver =
+                RetryDriver::new(route, self.inner.retry.clone()).with_timeout(self.inner.timeout);
+            if let Some(deadline) = self.inner.deadline {
+                driver = driver.with_deadline(deadline, now());
+            }
             loop {
                 let request = endpoint.to_request(&self.inner.base)?;
-                // The attempt gets the per-attempt timeout, or what is left of the deadline.
-                let left = self.inner.deadline.map(|d| d.saturating_sub(started.elapsed()));
-                let budget = left.map_or(self.inner.timeout, |l| l.min(self.inner.timeout));
-                let outcome = match self.exchange_within(request, budget).await {
+                let outcome = match self.exchange_within(request, driver.budget(now())).await {
                     Ok(response) => {
                         let output = endpoint.parse_response(&response);
                         wipe_body(route, response);
@@ -126,31 +131,21 @@ impl Client {
                     }
                     Err(err) => Err(err),
                 };
+                let attempt = driver.attempt();
                 let err = match outcome {
                     Ok(output) => {
                         tracing::debug!(attempt, "ok");
                         return Ok(output);
                     }
-                    Err(err) => fill_quota_wait(err),
+                    Err(err) => err,
                 };
-                match self.inner.retry.decide(route, attempt, &err, fastrand::f64()) {
-                    // A retry that could not start before the deadline is not made: the last
-                    // error says more than a timeout would.
-                    RetryDecision::RetryAfter(delay)
-                        if self
-                            .inner
-                            .deadline
-                            .is_some_and(|d| started.elapsed() + delay >= d) =>
-                    {
-                        tracing::debug!(attempt, code = %err.code(), "failed: the deadline is near");
-                        return Err(err);
-                    }
-                    RetryDecision::RetryAfter(delay) => {
-                        tracing::warn!(attempt, code = %err.code(), delay_ms = delay.as_millis() as u64, "retrying");
+                match driver.handle_failure(err, now(), unix_now(), fastrand::f64()) {
+                    RetryStep::RetryAt(at) => {
+                        let delay = at.saturating_duration_since(now());
+                        tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
                         tokio::time::sleep(delay).await;
-                        attempt += 1;
                     }
-                    _ => {
+                    RetryStep::Fail(err) => {
                         tracing::debug!(attempt, code = %err.code(), "failed");
                         return Err(err);
                     }
@@ -205,20 +200,13 @@ pub(crate) fn wipe_body(route: Route, response: http::Response<Bytes>) {
     }
 }
 
-/// A quota error whose response had no `Date` gets its wait from this machine's clock (capped,
-/// like every wait derived from a server header, at a day).
-fn fill_quota_wait(err: Error) -> Error {
-    match err {
-        Error::QuotaExhausted(quota) if quota.retry_after.is_none() => {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .ok();
-            let wait = quota.rate_limit.and_then(|r| r.time_until_reset(now));
-            Error::QuotaExhausted(quota.with_retry_after(wait))
-        }
-        other => other,
-    }
+/// This machine's wall clock in Unix seconds: the driver dates a quota reset by it when the
+/// refusal had no `Date` header.
+fn unix_now() -> Option<u64> {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .ok()
 }
 
 /// Builds a [`Client`].
