@@ -203,7 +203,7 @@ impl ClientBuilder {
 
     /// Caps every response body at `bytes` (default
     /// [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB); a larger response fails with
-    /// [`TransportErrorKind::BodyTooLarge`]. The default transport stops reading at the cap; a
+    /// [`TransportErrorKind::BodyTooLarge`](sdk_core::TransportErrorKind::BodyTooLarge). The default transport stops reading at the cap; a
     /// custom [`Transport`] is held to it once it has returned the body.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = Some(bytes);

@@ -1,27 +1,4 @@
-//! One call's retries as a state machine: attempt counting, jittered backoff, the quota wait and
-//! an overall deadline, decided here and driven by each front end's small loop.
-//!
-//! The front end owns the I/O: it asks for the next attempt's [`budget`](RetryDriver::budget),
-//! sends under it, and on failure hands the error back with `now`, its wall clock and a jitter
-//! draw. The answer is when to try again, or the error to report.
-//!
-//! ```
-//! use std::time::Duration;
-//! use sdk_core::clock::Instant;
-//! use sdk_core::endpoint::Route;
-//! use sdk_core::retry::{RetryDriver, RetryPolicy, RetryStep};
-//! use sdk_core::{Error, TransportError, TransportErrorKind};
-//!
-//! let start = Instant::ZERO;
-//! let mut driver = RetryDriver::new(Route::GetVideo, RetryPolicy::default())
-//!     .with_timeout(Duration::from_secs(10));
-//! assert_eq!(driver.budget(start), Duration::from_secs(10));
-//! let reset = Error::Transport(TransportError::new(TransportErrorKind::ConnectionReset, "reset"));
-//! // The front end sleeps until the instant the driver names, then sends attempt 2.
-//! let RetryStep::RetryAt(at) = driver.handle_failure(reset, start, None, 0.0) else { panic!() };
-//! assert_eq!(at, start + Duration::from_millis(125));
-//! assert_eq!(driver.attempt(), 2);
-//! ```
+//! The retry driver: one call's attempts, backoff, quota wait and deadline.
 
 use std::time::Duration;
 
@@ -41,7 +18,30 @@ pub enum RetryStep {
     Fail(Error),
 }
 
-/// The retries of one call to one route, sans I/O (see the [module docs](self)).
+/// One call's retries as a state machine: attempt counting, jittered backoff, the quota wait and
+/// an overall deadline, decided here and driven by each front end's small loop.
+///
+/// The front end owns the I/O: it asks for the next attempt's [`budget`](RetryDriver::budget),
+/// sends under it, and on failure hands the error back with `now`, its wall clock and a jitter
+/// draw. The answer is when to try again, or the error to report.
+///
+/// ```
+/// use std::time::Duration;
+/// use sdk_core::clock::Instant;
+/// use sdk_core::endpoint::Route;
+/// use sdk_core::retry::{RetryDriver, RetryPolicy, RetryStep};
+/// use sdk_core::{Error, TransportError, TransportErrorKind};
+///
+/// let start = Instant::ZERO;
+/// let mut driver = RetryDriver::new(Route::GetVideo, RetryPolicy::default())
+///     .with_timeout(Duration::from_secs(10));
+/// assert_eq!(driver.budget(start), Duration::from_secs(10));
+/// let reset = Error::Transport(TransportError::new(TransportErrorKind::ConnectionReset, "reset"));
+/// // The front end sleeps until the instant the driver names, then sends attempt 2.
+/// let RetryStep::RetryAt(at) = driver.handle_failure(reset, start, None, 0.0) else { panic!() };
+/// assert_eq!(at, start + Duration::from_millis(125));
+/// assert_eq!(driver.attempt(), 2);
+/// ```
 #[derive(Debug, Clone)]
 pub struct RetryDriver {
     route: Route,
