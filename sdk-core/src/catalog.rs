@@ -274,9 +274,6 @@ client {
     /// The answer was larger than the client's response cap; reading stopped there.
     BodyTooLarge = "BODY_TOO_LARGE", retryable: false, CheckBaseUrl,
         "The answer was larger than the response cap.";
-    /// A playback token was refused again right after a fresh one was minted.
-    AuthGaveUp = "AUTH_GAVE_UP", retryable: false, ReplaceToken,
-        "A freshly minted playback token was refused too.";
     /// (Browser) a class was constructed before the package's `init()` resolved.
     NotInitialized = "NOT_INITIALIZED", retryable: false, InitializeFirst,
         "The wasm is not loaded yet; call and await init() first.";
@@ -400,7 +397,6 @@ mod tests {
                 "DECODE_ERROR",
                 "REDIRECT_REFUSED",
                 "BODY_TOO_LARGE",
-                "AUTH_GAVE_UP",
                 "NOT_INITIALIZED",
                 "PLAYER_FREED",
                 "CLIENT_FREED"

@@ -39,8 +39,8 @@ pub enum Error {
     /// The daily playback-token quota is used up until its reset.
     #[error(transparent)]
     QuotaExhausted(#[from] QuotaExhausted),
-    /// A playback token was refused again right after a fresh one was minted
-    /// ([`ErrorCode::AuthGaveUp`]).
+    /// A playback token was refused again right after a fresh one was minted; its
+    /// [`code`](Error::code) is the refusal's.
     #[error("authentication gave up: {code} persisted after minting a fresh token")]
     AuthGaveUp {
         /// The code of the last refusal (e.g. `PLAYBACK_TOKEN_MISMATCH`).
@@ -57,7 +57,9 @@ impl Error {
         match self {
             Error::Api(e) => e.code.clone(),
             Error::QuotaExhausted(_) => ErrorCode::RateLimitExceeded,
-            Error::AuthGaveUp { .. } => ErrorCode::AuthGaveUp,
+            // The refusal that persisted (a wire row): apps and the hosted player page show
+            // `PLAYBACK_TOKEN_EXPIRED` or `…_MISMATCH`, which says more than "gave up" would.
+            Error::AuthGaveUp { code } => code.clone(),
             Error::Build(_) => ErrorCode::BuildError,
             Error::Transport(t) => match t.kind {
                 TransportErrorKind::RedirectRefused => ErrorCode::RedirectRefused,
@@ -98,11 +100,13 @@ impl Error {
     }
 
     /// What a caller should do about this error: its code's row, except that an undecodable
-    /// answer a retry cannot fix (e.g. a 4xx that is not an envelope) is a bug to report.
+    /// answer a retry cannot fix (e.g. a 4xx that is not an envelope) is a bug to report, and a
+    /// refusal that outlived a fresh token needs another token, not another mint of the same.
     #[must_use]
     pub fn remedy(&self) -> Option<Remedy> {
         match self {
             Error::Decode(_) if !self.is_retryable() => Some(Remedy::ReportBug),
+            Error::AuthGaveUp { .. } => Some(Remedy::ReplaceToken),
             other => other.code().remedy(),
         }
     }
@@ -496,7 +500,7 @@ mod tests {
                 Error::AuthGaveUp {
                     code: ErrorCode::PlaybackTokenMismatch,
                 },
-                ErrorCode::AuthGaveUp,
+                ErrorCode::PlaybackTokenMismatch,
             ),
             (
                 Error::QuotaExhausted(QuotaExhausted::new("Daily limit", None, None)),

@@ -29,8 +29,8 @@ export type CatalogErrorCode =
  * Codes of failures the SDK reports itself (the catalog's client rows; no server sends them): a
  * bad argument or provider answer (`BUILD_ERROR`), the network (`TRANSPORT_ERROR`, `TIMEOUT`),
  * an unreadable answer (`DECODE_ERROR`), an answer the SDK refuses (`REDIRECT_REFUSED`,
- * `BODY_TOO_LARGE`), a fresh token refused again (`AUTH_GAVE_UP`), a class used before `init()`
- * resolved (`NOT_INITIALIZED`) and a call on a freed object (`PLAYER_FREED`, `CLIENT_FREED`).
+ * `BODY_TOO_LARGE`), a class used before `init()` resolved (`NOT_INITIALIZED`) and a call on a
+ * freed object (`PLAYER_FREED`, `CLIENT_FREED`).
  */
 export type ClientErrorCode =
   | "BUILD_ERROR"
@@ -39,7 +39,6 @@ export type ClientErrorCode =
   | "DECODE_ERROR"
   | "REDIRECT_REFUSED"
   | "BODY_TOO_LARGE"
-  | "AUTH_GAVE_UP"
   | "NOT_INITIALIZED"
   | "PLAYER_FREED"
   | "CLIENT_FREED";

@@ -84,7 +84,20 @@ const hls = await attach(video, player, Hls, {}, options);
 hls.destroy();
 player.free();
 
-const client = new AnsdevClient({ apiKey: 'key' });
+const client = new AnsdevClient({
+  apiKey: 'key',
+  deadlineMs: 20_000,
+  retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, maxQuotaWaitMs: 0 },
+});
+// @ts-expect-error a misspelt retry option is rejected
+void new AnsdevClient({ apiKey: 'key', retry: { maxAttempt: 2 } });
+try {
+  await client.getVideo('vid_1');
+} catch (error) {
+  if (error instanceof AnsdevError && (error.code === 'REDIRECT_REFUSED' || error.code === 'BODY_TOO_LARGE')) {
+    console.log(error.kind);
+  }
+}
 const off = client.on('error', (e) => e.videoId);
 off();
 const clientPlayer = await client.player('vid_1');
