@@ -9,7 +9,11 @@ import init, {
   type LoaderOptions,
   type ProviderError,
 } from '@ansdev/player';
-import initClient, { AnsdevClient, type LoaderOptions as ClientLoaderOptions } from '@ansdev/player/client';
+import initClient, {
+  AnsdevClient,
+  type LoaderOptions as ClientLoaderOptions,
+  type RetryOptions,
+} from '@ansdev/player/client';
 
 await init();
 await initClient();
@@ -87,7 +91,7 @@ player.free();
 const client = new AnsdevClient({
   apiKey: 'key',
   deadlineMs: 20_000,
-  retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, maxQuotaWaitMs: 0 },
+  retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, maxQuotaWaitMs: 0 } satisfies RetryOptions,
 });
 // @ts-expect-error a misspelt retry option is rejected
 void new AnsdevClient({ apiKey: 'key', retry: { maxAttempt: 2 } });
