@@ -66,6 +66,7 @@
 //!   or writes to a core dump.
 
 mod client;
+mod connection;
 mod download;
 mod keys;
 pub mod playback;

@@ -293,7 +293,7 @@ fn refusal_code(status: u16, body: &JsValue) -> ErrorCode {
         Some(code) if is_token_refusal(&code) => code,
         _ if status == 401 => ErrorCode::PlaybackTokenExpired,
         Some(code) => code,
-        None => ErrorCode::Unknown("DECODE_ERROR".into()),
+        None => ErrorCode::DecodeError,
     }
 }
 
