@@ -27,7 +27,7 @@
 //! any request reaches the other origin, so neither `x-ansdev-key`, a user token nor a playback
 //! token in a URL path can be carried there. Response bodies are capped
 //! ([`ClientBuilder::max_response_bytes`], 64 MiB by default), and no wait derived from a server
-//! header (a quota reset) exceeds [`MAX_RESET_WAIT`](sdk_core::rate_limit::MAX_RESET_WAIT), a
+//! header (a quota reset) exceeds [`MAX_RESET_WAIT`], a
 //! day. See the [`transport`] module for the details.
 //!
 //! # Secrets in memory
