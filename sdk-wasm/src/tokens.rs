@@ -17,7 +17,7 @@ use sdk_core::endpoint::{Endpoint, MintPlaybackToken};
 #[cfg(feature = "client")]
 use sdk_core::{ApiKey, BaseUrl};
 use sdk_core::{
-    BuildError, Error, ErrorCode, Generation, IssuedToken, MintRequest, MintedToken, PlaybackToken,
+    BuildError, Error, Generation, IssuedToken, MintRequest, MintedToken, PlaybackToken, Refusal,
     Rejection, TokenConfig, TokenEvent, TokenLookup, TokenManager, TransportError,
     TransportErrorKind, VideoId,
 };
@@ -139,17 +139,17 @@ impl Tokens {
         }
     }
 
-    /// A request with the token of `generation` was refused with `code`.
+    /// A request with the token of `generation` was refused: the manager's verdict.
     pub(crate) fn report_rejection(
         self: &Rc<Self>,
         video: &VideoId,
         generation: Generation,
-        code: &ErrorCode,
+        refusal: Refusal,
     ) -> Rejection {
         let verdict = self.state.borrow_mut().manager.handle_rejection(
             video,
             generation,
-            code,
+            refusal,
             platform::now(),
         );
         self.pump();

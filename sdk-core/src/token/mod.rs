@@ -70,5 +70,5 @@ mod types;
 pub use config::TokenConfig;
 pub use manager::TokenManager;
 pub use types::{
-    Generation, IssuedToken, MintRequest, Rejection, RequestId, TokenEvent, TokenLookup,
+    Generation, IssuedToken, MintRequest, Refusal, Rejection, RequestId, TokenEvent, TokenLookup,
 };

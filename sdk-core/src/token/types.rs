@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::catalog::ErrorCode;
 use crate::clock::Instant;
 use crate::error::Error;
 use crate::model::VideoId;
@@ -169,6 +170,50 @@ pub enum TokenEvent {
         /// The request to abort.
         id: RequestId,
     },
+}
+
+/// What a front end knows about a refused playback request: the HTTP status, and the body's
+/// `error.code` when the body could be read. Hand it to
+/// [`TokenManager::handle_rejection`](super::TokenManager::handle_rejection), which decides
+/// everything else — front ends keep no list of codes or statuses of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Refusal {
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The code of the answer's error envelope; `None` when the body was missing or unreadable
+    /// (a loader that dropped it, a proxy's page).
+    pub code: Option<ErrorCode>,
+}
+
+impl Refusal {
+    /// A refusal answered `status`, with the body's code if one could be read.
+    #[must_use]
+    pub fn new(status: u16, code: Option<ErrorCode>) -> Self {
+        Self { status, code }
+    }
+
+    /// The refusal an error describes, or `None` when no answer arrived (a transport failure,
+    /// a timeout, a request that could not be built).
+    #[must_use]
+    pub fn from_error(error: &Error) -> Option<Self> {
+        let status = error.status()?.as_u16();
+        let code = match error {
+            Error::Api(api) => Some(api.code.clone()),
+            Error::QuotaExhausted(_) => Some(ErrorCode::RateLimitExceeded),
+            _ => None,
+        };
+        Some(Self { status, code })
+    }
+}
+
+/// A refusal with `code`, answered with the status the catalog gives it (an unknown code with
+/// none, which is never a token refusal).
+impl From<&ErrorCode> for Refusal {
+    fn from(code: &ErrorCode) -> Self {
+        let status = code.info().map_or(0, |info| info.status);
+        Self::new(status, Some(code.clone()))
+    }
 }
 
 /// What a player should do after its token was refused, see

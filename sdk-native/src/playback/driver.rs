@@ -12,7 +12,7 @@ use futures_util::future::{AbortHandle, Abortable};
 use futures_util::stream::FuturesUnordered;
 use sdk_core::clock::Instant;
 use sdk_core::{
-    Error, ErrorCode, Generation, IssuedToken, Rejection, RequestId, TokenConfig, TokenEvent,
+    Error, Generation, IssuedToken, Refusal, Rejection, RequestId, TokenConfig, TokenEvent,
     TokenLookup, TokenManager, VideoId,
 };
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -28,7 +28,7 @@ pub(crate) enum Command {
     Rejected {
         video: VideoId,
         generation: Generation,
-        code: ErrorCode,
+        refusal: Refusal,
         reply: oneshot::Sender<Rejection>,
     },
     SetActive {
@@ -132,10 +132,10 @@ fn handle_command(
         Command::Rejected {
             video,
             generation,
-            code,
+            refusal,
             reply,
         } => {
-            let _ = reply.send(manager.handle_rejection(&video, generation, &code, now));
+            let _ = reply.send(manager.handle_rejection(&video, generation, refusal, now));
         }
         Command::SetActive { video, active } => manager.set_active(&video, active, now),
     }
