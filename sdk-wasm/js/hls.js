@@ -232,7 +232,7 @@ export function createLoader(player, Hls, options = {}) {
       }
       const entry = prefetch ? heldFor(player).get(heldKey(context.url)) : undefined;
       if (!entry) {
-        this.loadAuthorized(context, loaderConfig, callbacks, false);
+        this.loadAuthorized(context, loaderConfig, callbacks);
         return;
       }
       entry.then(
