@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use sdk_core::token::{Generation, Refusal, Rejection, TokenConfig};
+use sdk_core::token::{Generation, PlaybackEvent, Refusal, Rejection, TokenConfig};
 use sdk_core::{Error, ErrorCode};
 use support::{FakeApi, Rig, video};
 
@@ -132,4 +132,41 @@ fn a_refusal_is_read_from_an_error_only_when_an_answer_arrived() {
         Refusal::from(&ErrorCode::PlaybackTokenExpired),
         Refusal::new(401, Some(ErrorCode::PlaybackTokenExpired))
     );
+}
+
+#[test]
+fn every_given_up_refusal_is_told_to_the_application_and_nothing_else_is() {
+    let movie = video("vid_movie");
+    let mut rig = Rig::new(TokenConfig::default(), FakeApi::new(TTL));
+    let token = rig.need_token(&movie).unwrap();
+    while rig.tokens.poll_playback_event().is_some() {} // TokenRefreshed
+    let generation = token.generation;
+
+    let mismatch = Refusal::new(403, Some(ErrorCode::PlaybackTokenMismatch));
+    for _ in 0..2 {
+        rig.tokens
+            .handle_rejection(&movie, generation, mismatch.clone(), rig.now);
+    }
+    rig.tokens
+        .handle_rejection(&movie, generation, Refusal::new(403, None), rig.now);
+    let told: Vec<_> = std::iter::from_fn(|| rig.tokens.poll_playback_event()).collect();
+    assert_eq!(
+        told.len(),
+        2,
+        "one per refusal given up, none for the unrelated: {told:?}"
+    );
+    for event in &told {
+        assert!(
+            matches!(event, PlaybackEvent::GaveUp { video, error: Error::AuthGaveUp { code } }
+                if *video == movie && *code == ErrorCode::PlaybackTokenMismatch),
+            "{event:?}"
+        );
+    }
+    // A re-mint is not news for the application until its token arrives.
+    let expired = Refusal::new(401, Some(ErrorCode::PlaybackTokenExpired));
+    let verdict = rig
+        .tokens
+        .handle_rejection(&movie, generation, expired, rig.now);
+    assert!(matches!(verdict, Rejection::Remint));
+    assert!(rig.tokens.poll_playback_event().is_none());
 }

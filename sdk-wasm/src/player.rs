@@ -8,7 +8,7 @@ use sdk_core::{BaseUrl, Error, ErrorCode, Generation, IssuedToken, Refusal, Reje
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::events::{EVENT_NAMES, Notice};
+use crate::events::EVENT_NAMES;
 use crate::js_error::{get, invalid_argument, reject, set};
 use crate::options::{self, PlayerOptions};
 use crate::tokens::{MintSource, Tokens};
@@ -174,23 +174,13 @@ impl AnsdevPlayer {
         let inner = &self.inner;
         let refusal = Refusal::new(status, body_code(&body));
         let generation = Generation::from_raw(generation.max(0.0) as u64);
-        match inner
-            .tokens
-            .report_rejection(&inner.video, generation, refusal)
-        {
-            Rejection::Remint | Rejection::Stale => true,
-            Rejection::GaveUp(error) => {
-                inner.tokens.listeners.emit(&Notice::Error {
-                    video: inner.video.clone(),
-                    error,
-                    attempt: None,
-                    retry_in: None,
-                    cause: None,
-                });
-                false
-            }
-            _ => false,
-        }
+        // A `GaveUp` verdict reaches the listeners as the core's event, from the pump.
+        matches!(
+            inner
+                .tokens
+                .report_rejection(&inner.video, generation, refusal),
+            Rejection::Remint | Rejection::Stale
+        )
     }
 
     /// Keeps the token refreshed ahead of time while `active` (with the `keepWarm` option).

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::model::VideoId;
 
 use super::manager::TokenManager;
-use super::types::{Generation, Refusal, Rejection};
+use super::types::{Generation, PlaybackEvent, Refusal, Rejection};
 
 /// What a refusal says about the token.
 enum Verdict {
@@ -61,7 +61,8 @@ impl TokenManager {
     /// A front end retries exactly when told to (`Remint` or `Stale`) and needs no flag of its
     /// own: a retry always carries a newer token, and a token minted to heal that is refused at
     /// once gets `GaveUp`. Several fetches refused with the same token get the same answer and
-    /// cause one re-mint.
+    /// cause one re-mint. Every `GaveUp` is also told to the application as
+    /// [`PlaybackEvent::GaveUp`].
     pub fn handle_rejection(
         &mut self,
         video: &VideoId,
@@ -69,7 +70,24 @@ impl TokenManager {
         refusal: impl Into<Refusal>,
         now: Instant,
     ) -> Rejection {
-        let heal_code = match classify(&refusal.into()) {
+        let verdict = self.decide(video, generation, &refusal.into(), now);
+        if let Rejection::GaveUp(error) = &verdict {
+            self.notices.push_back(PlaybackEvent::GaveUp {
+                video: video.clone(),
+                error: error.clone(),
+            });
+        }
+        verdict
+    }
+
+    fn decide(
+        &mut self,
+        video: &VideoId,
+        generation: Generation,
+        refusal: &Refusal,
+        now: Instant,
+    ) -> Rejection {
+        let heal_code = match classify(refusal) {
             Verdict::Unrelated => return Rejection::Unrelated,
             Verdict::Hopeless(code) => return Rejection::GaveUp(Error::AuthGaveUp { code }),
             Verdict::Heal(code) => code,

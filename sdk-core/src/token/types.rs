@@ -116,8 +116,10 @@ pub enum TokenLookup {
     Failed(Error),
 }
 
-/// Something the front end should act on, drained with
-/// [`TokenManager::poll_event`](super::TokenManager::poll_event).
+/// What the front end's driver acts on, drained with
+/// [`TokenManager::poll_event`](super::TokenManager::poll_event): wake-ups for callers waiting
+/// on a token, and mints to abort. Internal plumbing between the manager and its driver; what
+/// an application is told is a [`PlaybackEvent`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum TokenEvent {
@@ -135,11 +137,26 @@ pub enum TokenEvent {
         /// Why no token could be had.
         error: Error,
     },
-    /// A new token was taken in (minted or inserted).
-    Refreshed {
+    /// The front end should abort this mint request: its answer is no longer wanted.
+    Cancel {
+        /// The request to abort.
+        id: RequestId,
+    },
+}
+
+/// Something an application may want to know about its playback tokens: the one app-facing
+/// event type of every front end, drained with
+/// [`TokenManager::poll_playback_event`](super::TokenManager::poll_playback_event). The Rust
+/// client streams it as is (`sdk_native::PlaybackEvent`); the browser package converts it to
+/// its `tokenRefreshed`, `quotaLow` and `error` events. It never carries a token.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum PlaybackEvent {
+    /// A new token was taken in (minted, or inserted from elsewhere).
+    TokenRefreshed {
         /// The video.
         video: VideoId,
-        /// Its generation.
+        /// The token's generation.
         generation: Generation,
         /// Its announced lifetime.
         expires_in: Duration,
@@ -154,7 +171,7 @@ pub enum TokenEvent {
         /// The quota state.
         rate_limit: RateLimit,
     },
-    /// A mint attempt failed.
+    /// A mint attempt failed; `retry_in` says whether (and when) it is retried by itself.
     RefreshFailed {
         /// The video.
         video: VideoId,
@@ -165,11 +182,35 @@ pub enum TokenEvent {
         /// When the manager will try again by itself; `None` when it will not.
         retry_in: Option<Duration>,
     },
-    /// The front end should abort this mint request: its answer is no longer wanted.
-    Cancel {
-        /// The request to abort.
-        id: RequestId,
+    /// A playback request's token was refused and a fresh token will not help: the
+    /// [`Rejection::GaveUp`] verdict, told to the application too (a player such as hls.js only
+    /// sees the HTTP failure).
+    GaveUp {
+        /// The video.
+        video: VideoId,
+        /// [`Error::AuthGaveUp`] with the refusal's code.
+        error: Error,
     },
+    /// Never emitted by the manager: a front end's delivery reports lost events. `missed`
+    /// events were dropped (the oldest) because the reader fell behind; the newest follow.
+    Lagged {
+        /// How many events were lost.
+        missed: u64,
+    },
+}
+
+impl PlaybackEvent {
+    /// The video the event is about (`None` for [`Lagged`](Self::Lagged)).
+    #[must_use]
+    pub fn video(&self) -> Option<&VideoId> {
+        match self {
+            PlaybackEvent::TokenRefreshed { video, .. }
+            | PlaybackEvent::QuotaLow { video, .. }
+            | PlaybackEvent::RefreshFailed { video, .. }
+            | PlaybackEvent::GaveUp { video, .. } => Some(video),
+            PlaybackEvent::Lagged { .. } => None,
+        }
+    }
 }
 
 /// What a front end knows about a refused playback request: the HTTP status, and the body's

@@ -119,7 +119,9 @@ impl Client {
     }
 
     /// The events of every playback session of this client, from now on, as a
-    /// [`Stream`](futures_core::Stream) (read it with `futures_util::StreamExt::next`).
+    /// [`Stream`](futures_core::Stream) (read it with `futures_util::StreamExt::next`). They are
+    /// sdk-core's [`PlaybackEvent`]s, the same the browser package turns into its JS events:
+    /// tokens refreshed, the quota running low, mints failed, refusals given up on.
     ///
     /// Each call subscribes anew. Events wait in a buffer of [`EVENT_BUFFER`] per subscriber; a
     /// subscriber that falls further behind loses the oldest and reads one
