@@ -67,8 +67,6 @@
 mod backoff;
 mod config;
 mod manager;
-mod outcome;
-mod rejection;
 mod slot;
 mod slots;
 mod types;

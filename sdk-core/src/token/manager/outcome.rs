@@ -5,13 +5,13 @@ use crate::clock::Instant;
 use crate::error::{DecodeError, DecodeErrorKind, Error, QuotaExhausted};
 use crate::model::{MintedToken, VideoId};
 
-use super::manager::TokenManager;
-use super::slot::{Held, Mint};
-use super::types::{Generation, PlaybackEvent, TokenEvent};
+use super::TokenManager;
+use crate::token::slot::{Held, Mint};
+use crate::token::types::{Generation, PlaybackEvent, TokenEvent};
 
 /// Minting is paused for every video until `until`: the quota belongs to the API key.
 #[derive(Debug, Clone)]
-pub(super) struct QuotaBlock {
+pub(in crate::token) struct QuotaBlock {
     pub(super) until: Instant,
     pub(super) refusal: QuotaExhausted,
 }

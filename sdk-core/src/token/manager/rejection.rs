@@ -7,8 +7,8 @@ use crate::clock::Instant;
 use crate::error::Error;
 use crate::model::VideoId;
 
-use super::manager::TokenManager;
-use super::types::{Generation, PlaybackEvent, Refusal, Rejection};
+use super::TokenManager;
+use crate::token::types::{Generation, PlaybackEvent, Refusal, Rejection};
 
 /// What a refusal says about the token.
 enum Verdict {

@@ -9,10 +9,14 @@ use crate::model::{MintedToken, VideoId};
 
 use super::backoff::Jitter;
 use super::config::TokenConfig;
-use super::outcome::QuotaBlock;
 use super::slot::Mint;
 use super::slots::Slots;
 use super::types::{MintRequest, PlaybackEvent, RequestId, TokenEvent, TokenLookup};
+
+mod outcome;
+mod rejection;
+
+use outcome::QuotaBlock;
 
 /// Hands out playback tokens per video, minting lazily and at most once at a time per video.
 ///
