@@ -99,6 +99,8 @@ pub use sdk_core::{
     Scope, TokenConfig, TransportError, TransportErrorKind, UserToken, Video, VideoId, VideoPage,
     VideoStatus,
 };
+// What `PlaybackSession::report_rejection` takes and answers.
+pub use sdk_core::{Generation, Refusal, Rejection};
 
 /// The workspace README's Rust examples compile (and, where they need no server, run) as doc
 /// tests.
