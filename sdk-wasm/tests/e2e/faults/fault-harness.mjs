@@ -217,3 +217,37 @@ export async function assertPlayedThrough(browser, api, { maxMints, jobId }) {
 export function figure(name, values) {
   console.log(`FAULT FIGURE ${name}: ${JSON.stringify(values)}`);
 }
+
+/** Mints through the API with the demo key and opens the hosted player page (`playerUrl`). */
+export async function openHosted(api) {
+  const answer = await fetch(`${api.base}/v1/video/${ENCRYPTED}/playback-token`, {
+    method: 'POST',
+    headers: { 'x-ansdev-key': api.apiKey },
+  });
+  const body = await answer.json();
+  assert.ok(body.success, JSON.stringify(body.error));
+  const browser = await openUrl(body.data.playerUrl);
+  return { browser, minted: body.data };
+}
+
+/**
+ * What every recovering hosted-page scenario asserts: played past three lifetimes on the URL's
+ * one token (no refresh, one mint in the journal), no reload, no error shown, no request refused,
+ * the key only from the token route.
+ */
+export async function assertHostedPlayedThrough(browser, api) {
+  const { page } = browser;
+  const played = await position(page);
+  assert.ok(played > PAST_THREE_TTLS, `played to ${played}`);
+  assert.equal(browser.navigations(), 1, 'no page reload');
+  const state = await page.evaluate(() => ({ ...document.getElementById('ansdev-player').dataset }));
+  assert.equal(state.error, undefined, `error shown: ${state.error}`);
+  assert.equal(await page.evaluate(() => document.getElementById('ansdev-error').textContent), 'none');
+  assert.equal(state.refreshCount, '0', 'one token played it all');
+  assert.deepEqual(browser.requests.filter((r) => r.status === 401 || r.status === 403).map((r) => r.status), [], 'nothing refused');
+  const seen = await counts(api);
+  assert.equal(seen.cookieKeys, 0, 'the cookie key route was never used');
+  assert.ok(seen.keys >= 1, 'the key was delivered through the token route');
+  assert.equal(seen.mints, 1, 'the one mint behind the URL');
+  return { position: Math.round(played * 10) / 10, ...seen };
+}
