@@ -48,6 +48,15 @@ export async function burst(api, route, count = 1) {
   await arm(api, { route, resetConnection: true });
 }
 
+/** Adds an API key of the demo user allowed `limit` mints a day; returns the key. */
+export async function seedSmallKey(api, limit) {
+  const key = 'ak_test_' + 'f'.repeat(31) + String(limit % 10);
+  await dev(api, 'POST', '/dev/seed', {
+    apiKeys: [{ id: `key_small_${limit}`, userId: 'user_demo', key, name: 'small', scopes: ['video:read'], dailyTokenLimit: limit }],
+  });
+  return key;
+}
+
 /** Moves the server clock by `seconds`. */
 export const advanceClock = (api, seconds) => dev(api, 'POST', '/dev/clock', { advanceSeconds: seconds });
 
@@ -72,8 +81,8 @@ export async function counts(api) {
 
 /**
  * The application's site: the e2e test page, hls.js, the package, and `POST /token?video=…`,
- * which mints through the API with the demo key. `down(ms)` makes the token backend answer 503
- * for that long (the provider fails, then recovers).
+ * which mints through the API with the demo key (or `site.apiKey`). `down(ms)` makes the token
+ * backend answer 503 for that long (the provider fails, then recovers).
  */
 export async function startProviderSite(api) {
   const site = { calls: 0, refusedCalls: 0, downUntil: 0 };
@@ -98,7 +107,7 @@ export async function startProviderSite(api) {
         }
         const answer = await fetch(`${api.base}/v1/video/${url.searchParams.get('video')}/playback-token`, {
           method: 'POST',
-          headers: { 'x-ansdev-key': api.apiKey },
+          headers: { 'x-ansdev-key': site.apiKey ?? api.apiKey },
         }).catch(() => null);
         const body = answer ? await answer.json().catch(() => null) : null;
         if (!answer || !body) {
