@@ -159,3 +159,64 @@ async fn n1_download_cut_off_for_good_fails_once_with_a_retryable_transport_erro
         "a cut connection may be retried later: {err:?}"
     );
 }
+
+/// Requests the server cuts while "offline": three calls' worth of attempts (4 each).
+const OFFLINE_REQUESTS: u64 = 12;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn n5_network_down_then_back_fails_retryably_then_plays_on() {
+    let server = common::start(Some(TTL_SECONDS)).await;
+    let client = server.client(KEY);
+    let playback = client.playback(&client.get_video(ENC).await.unwrap());
+    playback.key().await.unwrap();
+    // The network goes away: every request, on every route, is cut.
+    server
+        .server
+        .arm_fault(Fault::on("any").reset_connection().count(OFFLINE_REQUESTS))
+        .unwrap();
+    let mut failed = 0;
+    let mut recovered = false;
+    for _ in 0..10 {
+        match playback.key().await {
+            Ok(key) => {
+                assert_eq!(key.expose_secret().len(), 16);
+                recovered = true;
+                break;
+            }
+            Err(err) => {
+                // Each call is told at once, with an error worth retrying; nothing is poisoned.
+                assert!(err.is_retryable(), "{err:?}");
+                assert!(
+                    matches!(err, Error::Transport(_) | Error::Api(_)),
+                    "{err:?}"
+                );
+                failed += 1;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(recovered, "the session plays on once the network is back");
+    assert!(
+        (1..=3).contains(&failed),
+        "{failed} calls failed while offline"
+    );
+    // Back for good: three more token lifetimes of playback, and a full download.
+    let played = player::play(&playback, Duration::from_secs(7), |_| {}).await;
+    assert_eq!(played.failures, Vec::<String>::new());
+    let mut out = Vec::new();
+    playback
+        .download(Some("480p"), &mut out, |_| {})
+        .await
+        .unwrap();
+    assert!(out.chunks(188).all(|packet| packet[0] == 0x47));
+    let mints = player::count(&server.server, MINT_ROUTE, 200);
+    assert!(
+        mints <= 10,
+        "{mints} mints: the lazy refreshes of ~8 s of 2 s tokens, no storm"
+    );
+    println!(
+        "FIGURE: n5 native session, {OFFLINE_REQUESTS} requests cut: {failed} calls failed retryably, \
+         then {} rounds and a download, {mints} mints",
+        played.rounds
+    );
+}
