@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the browser package and runs its tests: a strict type-check of the package, wasm-bindgen
 # tests under Node and in headless Chromium, the package's loader, API-key transport, lifecycle
-# and packaging tests under Node, and the end-to-end
-# playback tests in Chromium against server-reference. Installs what it needs on a fresh
+# and packaging tests under Node, the end-to-end
+# playback tests in Chromium against server-reference, and the fault suites (tests/e2e/faults/). Installs what it needs on a fresh
 # machine: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock, the npm packages of
 # sdk-wasm/package-lock.json, and Chromium + chromedriver (and ffmpeg) via apt.
 #
