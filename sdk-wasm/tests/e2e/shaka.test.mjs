@@ -58,6 +58,21 @@ const PAGE = `<!doctype html>
     window.shakaPlayer.selectVariantTrack(other, false);
     return [tracks.find((t) => t.active).height, other.height];
   };
+  // Makes this page's Shaka treat a 401/403 as CRITICAL (no retry), as Shakas before 5 may:
+  // Shaka's own HTTP plugin, its refusals marked CRITICAL, registered over the default.
+  window.refusalsCritical = () => {
+    const { NetworkingEngine, HttpFetchPlugin } = shaka.net;
+    const plugin = (uri, request, ...rest) =>
+      HttpFetchPlugin.parse(uri, request, ...rest).chain(undefined, (error) => {
+        if (error.code === shaka.util.Error.Code.BAD_HTTP_STATUS && [401, 403].includes(error.data[1])) {
+          error.severity = shaka.util.Error.Severity.CRITICAL;
+        }
+        throw error;
+      });
+    for (const scheme of ['http', 'https']) {
+      NetworkingEngine.registerScheme(scheme, plugin, NetworkingEngine.PluginPriority.APPLICATION, true);
+    }
+  };
   window.ready = true;
 </script>
 `;
@@ -239,30 +254,69 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
     }
   });
 
-  test('shaka: a refusal is healed before Shaka sees it — the server clock jumps past the token, the next playlist is refused once, re-minted and retried', { timeout: 90_000 }, async () => {
+  // Shaka 5 retries a 401/403 like any 4xx; older Shakas made them CRITICAL (no retry). Both
+  // must heal: the second run makes this page's Shaka treat them as CRITICAL.
+  for (const critical of [false, true]) {
+    const shakaTreats = critical ? ' (Shaka treating 401/403 as CRITICAL)' : '';
+    test(`shaka: a refusal is healed before Shaka sees it — the server clock jumps past the token, the next playlist is refused once, re-minted and retried${shakaTreats}`, { timeout: 90_000 }, async () => {
+      const stack = await startStack();
+      const browser = await openPage(stack);
+      try {
+        if (critical) await browser.page.evaluate(() => window.refusalsCritical());
+        await play(stack, browser, ONE_RENDITION);
+        await playedPast(browser.page, 2);
+        // The token in hand is now expired on the server; the page does not know.
+        await fetch(`${stack.api.base}/dev/clock`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ advanceSeconds: TTL + 5 }),
+        });
+        await browser.page.evaluate(() => window.switchRendition());
+        const at = await browser.page.evaluate(() => document.getElementById('video').currentTime);
+        await playedPast(browser.page, at + 6);
+        const figures = await tally(stack, browser);
+        const log = await browser.page.evaluate(() => window.log);
+        assert.equal(figures.refusals.length, 1, `one refusal: ${JSON.stringify(figures.refusals.map((r) => r.status))}`);
+        assert.ok(figures.refusals[0].url.endsWith('.m3u8'), 'the refused request was the new playlist');
+        assert.equal(figures.playlists.filter((r) => r.status === 200).length, 3, 'the retry loaded it');
+        assert.deepEqual(log.shakaErrors, [], 'Shaka never saw the refusal as an error');
+        assert.deepEqual(log.events.filter((e) => e.name === 'error'), []);
+        assert.equal(figures.mints, 2, 'the expired token and its one replacement');
+        console.log(`shaka heal${shakaTreats}: ${figures.refusals.length} refusal, ${figures.mints} mints, played on to ${Math.round(at + 6)} s`);
+      } finally {
+        await browser.close();
+        await stack.stop();
+      }
+    });
+  }
+
+  test("shaka: a refused key request is healed through Shaka's retry — one 401, one re-mint, the key loaded once, playback starts", { timeout: 60_000 }, async () => {
     const stack = await startStack();
-    const browser = await openPage(stack);
+    let expired = false;
+    // The token expires on the server while the first key request is on its way.
+    const browser = await openPage(stack, (page) =>
+      page.route('**/v1/video/playback/key/**', async (route) => {
+        if (!expired) {
+          expired = true;
+          await fetch(`${stack.api.base}/dev/clock`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ advanceSeconds: TTL + 5 }),
+          });
+        }
+        await route.continue();
+      }),
+    );
     try {
       await play(stack, browser, ONE_RENDITION);
-      await playedPast(browser.page, 2);
-      // The token in hand is now expired on the server; the page does not know.
-      await fetch(`${stack.api.base}/dev/clock`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ advanceSeconds: TTL + 5 }),
-      });
-      await browser.page.evaluate(() => window.switchRendition());
-      const at = await browser.page.evaluate(() => document.getElementById('video').currentTime);
-      await playedPast(browser.page, at + 6);
+      await playedPast(browser.page, 3);
       const figures = await tally(stack, browser);
       const log = await browser.page.evaluate(() => window.log);
-      assert.equal(figures.refusals.length, 1, `one refusal: ${JSON.stringify(figures.refusals.map((r) => r.status))}`);
-      assert.ok(figures.refusals[0].url.endsWith('.m3u8'), 'the refused request was the new playlist');
-      assert.equal(figures.playlists.filter((r) => r.status === 200).length, 3, 'the retry loaded it');
+      assert.deepEqual(figures.keys.map((r) => r.status), [401, 200], 'refused once, then loaded');
       assert.deepEqual(log.shakaErrors, [], 'Shaka never saw the refusal as an error');
       assert.deepEqual(log.events.filter((e) => e.name === 'error'), []);
       assert.equal(figures.mints, 2, 'the expired token and its one replacement');
-      console.log(`shaka heal: ${figures.refusals.length} refusal, ${figures.mints} mints, played on to ${Math.round(at + 6)} s`);
+      console.log(`shaka key heal: key answers ${figures.keys.map((r) => r.status)}, ${figures.mints} mints`);
     } finally {
       await browser.close();
       await stack.stop();
