@@ -15,11 +15,13 @@
 //    still `ansdev-key:` by then belongs to no player (freed, or another Shaka) and fails;
 //  - healing: Shaka reports every failed download (`downloadfailed`, sent before it decides on
 //    a retry). A refusal of a request the filter authorized goes to `handleRefusal` with the
-//    token's generation; when the player answers "retry", the error is marked RECOVERABLE (it
-//    already is in Shaka 5, which retries 4xx; older Shakas made 401/403 CRITICAL), and Shaka's
-//    own retry re-runs the filter, which takes a fresh token. Otherwise Shaka's own policy
-//    applies untouched. Retrying needs a retry left: Shaka's default `maxAttempts` is 2; with
-//    `maxAttempts: 1` a refusal reaches Shaka.
+//    token's generation; when the player answers "retry", the error is marked RECOVERABLE (Shaka 5
+//    already retries every 4xx; an app's own HTTP plugin may make 401/403 CRITICAL, as Shaka 4's
+//    did), and Shaka's own retry re-runs the filter, which takes a fresh token. Otherwise Shaka's
+//    own policy applies untouched. Retrying needs a retry left: Shaka's default `maxAttempts` is
+//    2; with `maxAttempts: 1` a refusal reaches Shaka.
+// Shaka 5 is required: Shaka 4 runs request filters once per request, not per retry, so its
+// retry would carry the refused token again.
 // Segments and other URLs pass untouched.
 //
 // Shaka's objects are typed loosely (`any`): shaka-player is an optional peer, and this file

@@ -58,8 +58,8 @@ const PAGE = `<!doctype html>
     window.shakaPlayer.selectVariantTrack(other, false);
     return [tracks.find((t) => t.active).height, other.height];
   };
-  // Makes this page's Shaka treat a 401/403 as CRITICAL (no retry), as Shakas before 5 may:
-  // Shaka's own HTTP plugin, its refusals marked CRITICAL, registered over the default.
+  // Makes this page's Shaka treat a 401/403 as CRITICAL (no retry), as Shaka 4 did and an app's
+  // own HTTP plugin may: Shaka's HTTP plugin, its refusals marked CRITICAL, over the default.
   window.refusalsCritical = () => {
     const { NetworkingEngine, HttpFetchPlugin } = shaka.net;
     const plugin = (uri, request, ...rest) =>
@@ -79,7 +79,9 @@ const PAGE = `<!doctype html>
 
 /** This test's site: the page, shaka-player, the package, and `POST /token?video=…`. */
 async function startSite(api) {
-  const files = { '/shaka-player.js': join(PACKAGE, 'node_modules/shaka-player/dist/shaka-player.compiled.js') };
+  // SHAKA_PLAYER_JS runs the same tests against another compiled Shaka (e.g. a 4.x build).
+  const shakaBuild = process.env.SHAKA_PLAYER_JS ?? join(PACKAGE, 'node_modules/shaka-player/dist/shaka-player.compiled.js');
+  const files = { '/shaka-player.js': shakaBuild };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://site');
     try {
@@ -254,8 +256,8 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
     }
   });
 
-  // Shaka 5 retries a 401/403 like any 4xx; older Shakas made them CRITICAL (no retry). Both
-  // must heal: the second run makes this page's Shaka treat them as CRITICAL.
+  // Shaka 5 retries a 401/403 like any 4xx; Shaka 4 made them CRITICAL (no retry), and an app's
+  // own HTTP plugin may. Both must heal: the second run makes this page's Shaka treat them so.
   for (const critical of [false, true]) {
     const shakaTreats = critical ? ' (Shaka treating 401/403 as CRITICAL)' : '';
     test(`shaka: a refusal is healed before Shaka sees it — the server clock jumps past the token, the next playlist is refused once, re-minted and retried${shakaTreats}`, { timeout: 90_000 }, async () => {
