@@ -221,7 +221,6 @@ impl AnsdevPlayer {
         // Static (a pure function of the text) and a JS array built here: a method or a
         // `Vec<String>` adds glue, and this entry has a 60 KB gzipped budget.
         media_playlist_uris(master_text)
-            .into_iter()
             .map(JsValue::from_str)
             .collect()
     }
