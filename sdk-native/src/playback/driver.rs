@@ -142,7 +142,12 @@ fn handle_command(
         } => {
             let _ = reply.send(manager.handle_rejection(&video, generation, refusal, now));
         }
-        Command::SetActive { video, active } => manager.set_active(&video, active, now),
+        Command::SetActive { video, active } => {
+            if !manager.set_active(&video, active, now) {
+                // Documented no-op; said once per call so an app expecting warm tokens finds why.
+                tracing::debug!(%video, active, "set_active ignored: keep-warm is off in TokenConfig");
+            }
+        }
     }
 }
 
