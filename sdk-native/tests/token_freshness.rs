@@ -143,3 +143,34 @@ async fn f4_a_successful_mint_lifts_the_quota_pause_after_the_clock_passes_the_r
     println!("after the reset: {minted} mints, {refused} refused");
     assert!(token.is_ok(), "still paused: {:?}", token.err());
 }
+
+/// The key's two mints a day are spent and a session pauses on the refusal; the server clock
+/// passes the reset, and the app mints directly (`Client::mint_playback_token`). That success
+/// proves the quota is back: the session mints again at once instead of answering
+/// `RATE_LIMIT_EXCEEDED` from its local pause until the reset its own clock expects.
+#[tokio::test]
+async fn f4_a_direct_mint_lifts_a_sessions_quota_pause() {
+    let server = server(300).await;
+    let config = TokenConfig::default().with_max_attempts(1);
+    let client = client(&server, KEY_TWO_A_DAY, config);
+    client.mint_playback_token(ENC).await.unwrap();
+    client.mint_playback_token(ENC).await.unwrap();
+
+    let enc = client.playback_ids(VideoId::new(ENC).unwrap(), VideoId::new(ENC).unwrap());
+    let refused = enc.token().await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::RateLimitExceeded);
+    let paused = enc.token().await.unwrap_err();
+    assert_eq!(
+        paused.code(),
+        ErrorCode::RateLimitExceeded,
+        "paused locally"
+    );
+
+    server.advance_clock(86_400).unwrap();
+    client.mint_playback_token(PLAIN).await.unwrap();
+    let token = enc.token().await;
+    let (minted, refused) = mints(&server);
+    println!("after a direct mint past the reset: {minted} mints, {refused} refused");
+    assert!(token.is_ok(), "still paused: {:?}", token.err());
+    assert_eq!(minted, 4, "two spent, the direct one, then the session's");
+}

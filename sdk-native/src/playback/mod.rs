@@ -63,6 +63,16 @@ impl Tokens {
     }
 }
 
+impl Tokens {
+    /// A mint made outside the sessions succeeded: a quota pause the sessions are in ends now
+    /// rather than at the reset time. Without a running driver there is no pause to end.
+    pub(crate) fn minted_elsewhere(&self) {
+        if let Some(tx) = self.commands.get() {
+            let _ = tx.send(Command::MintedElsewhere);
+        }
+    }
+}
+
 fn driver_gone() -> Error {
     Error::Transport(sdk_core::TransportError::new(
         sdk_core::TransportErrorKind::Cancelled,
