@@ -186,7 +186,9 @@ impl AnsdevPlayer {
         )
     }
 
-    /// Keeps the token refreshed ahead of time while `active` (with the `keepWarm` option).
+    /// Keeps the token refreshed ahead of time while `active` (with the `keepWarm` option; without
+    /// it, nothing happens). The hls.js integration marks the player inactive once its prefetch
+    /// holds every playlist and the key of a VOD: no load needs a token any more.
     #[wasm_bindgen(js_name = setActive)]
     pub fn set_active(&self, active: bool) {
         self.inner.tokens.set_active(&self.inner.video, active);

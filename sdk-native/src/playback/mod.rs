@@ -234,7 +234,9 @@ impl PlaybackSession {
     }
 
     /// Keeps this video's token refreshed ahead of time while `active` (when the session's
-    /// config has keep-warm on), so that `token()` never waits during playback.
+    /// config has keep-warm on): the token is refreshed as it leaves its fresh window, so
+    /// `token()` rarely waits during playback. Without keep-warm this is a documented no-op
+    /// (tokens are minted lazily whatever the playback state), logged at debug level.
     pub fn set_active(&self, active: bool) -> Result<(), Error> {
         self.tokens
             .commands()?
