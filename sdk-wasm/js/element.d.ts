@@ -26,7 +26,7 @@ export class AnsdevPlayerElement extends HTMLElement {
   static readonly observedAttributes: string[];
   /** The inner `<video>`. */
   readonly media: HTMLVideoElement;
-  /** The player of the current video, once its first token arrived. */
+  /** The player of the current video while one plays or loads (else `null`). */
   readonly player: AnsdevPlayer | null;
   /** Used instead of `token-endpoint` when set; setting it starts over. */
   tokenProvider: ElementTokenProvider | null;

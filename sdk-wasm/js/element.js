@@ -11,10 +11,9 @@ import init, { AnsdevError, AnsdevPlayer, attach } from './index.js';
 import { endpointTokenProvider } from './endpoint.js';
 
 /**
- * @typedef {import('./endpoint.js').EndpointAnswer} EndpointAnswer
  * @typedef {import('./element.js').ElementTokenProvider} ElementTokenProvider
  * @typedef {import('./element.js').ElementHls} HlsClass
- * @typedef {{ player: InstanceType<typeof AnsdevPlayer> | null, hls: { destroy(): void } | null }} Session
+ * @typedef {{ player: InstanceType<typeof AnsdevPlayer> | null, hls: { destroy(): void } | null, reported: boolean }} Session
  */
 
 /** Attributes copied onto the inner `<video>` as they are. */
@@ -33,8 +32,6 @@ const MEDIA_EVENTS = [
 /** Media properties forwarded read-write, then read-only. */
 const READ_WRITE = ['currentTime', 'muted', 'volume', 'playbackRate', 'loop', 'controls', 'autoplay'];
 const READ_ONLY = ['duration', 'paused', 'ended', 'seeking', 'readyState', 'networkState', 'buffered', 'seekable', 'played', 'videoWidth', 'videoHeight'];
-/** A first answer kept for the player must still have this much life left, in seconds. */
-const FIRST_ANSWER_MIN_LIFE = 1;
 
 const STYLE = `
 :host { display: inline-block; position: relative; line-height: 0; }
@@ -82,7 +79,7 @@ export class AnsdevPlayerElement extends Base {
     return this.#video;
   }
 
-  /** The `AnsdevPlayer` of the current video, once the first token arrived (else `null`). */
+  /** The `AnsdevPlayer` of the current video while one plays or loads (else `null`). */
   get player() {
     return this.#session?.player ?? null;
   }
@@ -157,7 +154,10 @@ export class AnsdevPlayerElement extends Base {
       this.#teardown();
       const ticket = this.#ticket;
       this.#start(ticket).catch((error) => {
-        if (ticket === this.#ticket) this.#fail(error);
+        if (ticket !== this.#ticket) return;
+        // A failure the player already reported as an `error` event is told once.
+        if (!this.#session?.reported) this.#fail(error);
+        this.#teardown();
       });
     });
   }
@@ -187,36 +187,18 @@ export class AnsdevPlayerElement extends Base {
       await new Promise((resolve) => this.#video.addEventListener('play', resolve, { once: true }));
       if (ticket !== this.#ticket) return;
     }
-    // The first answer names the job id the playback routes are keyed by; the player then uses
-    // that same token (one mint), with the life it has left.
-    const asked = performance.now();
-    const first = await provider(videoId);
-    if (ticket !== this.#ticket) return;
-    if (typeof first.jobId !== 'string') {
-      throw new AnsdevError('DECODE_ERROR', "the token provider's answer has no `jobId`");
-    }
-    /** @type {EndpointAnswer | null} */
-    let held = first;
-    const options = {
-      jobId: first.jobId,
-      videoId,
-      /** @param {string} id */
-      tokenProvider: (id) => {
-        const answer = held;
-        held = null;
-        if (answer) {
-          const left = answer.expiresIn - (performance.now() - asked) / 1000;
-          if (left >= FIRST_ANSWER_MIN_LIFE) return Promise.resolve({ ...answer, expiresIn: left });
-        }
-        return provider(id);
-      },
-    };
+    // The player learns the job id from the provider's first answer (`{ token, expiresIn,
+    // jobId }`) and plays on that token: one mint.
     const baseUrl = this.getAttribute('base-url');
+    const options = { videoId, tokenProvider: provider };
     const player = new AnsdevPlayer(baseUrl ? { ...options, baseUrl } : options);
     /** @type {Session} */
-    const session = { player, hls: null };
+    const session = { player, hls: null, reported: false };
     this.#session = session;
-    player.on('error', (event) => this.#emit('ansdev-error', event));
+    player.on('error', (event) => {
+      session.reported = true;
+      this.#emit('ansdev-error', event);
+    });
     player.on('tokenRefreshed', (event) => this.#emit('ansdev-token-refreshed', event));
     player.on('quotaLow', (event) => this.#emit('ansdev-quota-low', event));
     const hls = await attach(this.#video, player, Hls);

@@ -159,7 +159,7 @@ impl AnsdevClient {
             let player = AnsdevPlayer::from_parts(
                 inner.tokens.clone(),
                 video.id,
-                video.job_id,
+                Some(video.job_id),
                 inner.base.clone(),
             );
             Ok(player.into())

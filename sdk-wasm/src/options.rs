@@ -11,10 +11,16 @@ use crate::js_error::{get, invalid_argument, reject};
 
 #[wasm_bindgen(typescript_custom_section)]
 const OPTIONS_TS: &'static str = r#"
-/** What a token provider resolves to: a playback token and its lifetime in seconds. */
+/**
+ * What a token provider resolves to: a playback token and its lifetime in seconds, and — as
+ * sdk-native's `TokenEndpoint` answers — the job id the playback routes are keyed by (so a page
+ * needs only the video id) and the quota after the mint (then `quotaLow` fires).
+ */
 export interface ProvidedToken {
   token: string;
   expiresIn: number;
+  jobId?: string;
+  rateLimit?: RateLimitInfo;
 }
 
 /** Knobs of the token manager shared by both modes. */
@@ -31,8 +37,11 @@ export interface TokenOptions {
 
 /** Options of `new AnsdevPlayer(…)` (token-provider mode, recommended). */
 export interface PlayerOptions extends TokenOptions {
-  /** The video's job id: the playback routes are keyed by it. */
-  jobId: string;
+  /**
+   * The video's job id: the playback routes are keyed by it. Optional when the token provider's
+   * answers carry `jobId` (the first answer names it); `videoId` or `jobId` is required.
+   */
+  jobId?: string;
   /** The id your token provider receives (default: the job id). */
   videoId?: string;
   /**
@@ -109,7 +118,8 @@ extern "C" {
     pub type VideoQueryOptions;
 }
 
-/// A required string option.
+/// A required string option (API-key mode: the key).
+#[cfg(feature = "client")]
 pub(crate) fn required_string(options: &JsValue, name: &'static str) -> Result<String, JsValue> {
     get(options, name)
         .as_string()

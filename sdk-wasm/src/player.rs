@@ -30,7 +30,8 @@ pub struct AnsdevPlayer {
 pub(crate) struct PlayerInner {
     pub(crate) tokens: Rc<Tokens>,
     pub(crate) video: VideoId,
-    pub(crate) job_id: VideoId,
+    /// The job id from the options, or else the one the token provider's first answer named.
+    pub(crate) job_id: std::cell::RefCell<Option<VideoId>>,
     pub(crate) base: BaseUrl,
 }
 
@@ -38,14 +39,14 @@ impl AnsdevPlayer {
     pub(crate) fn from_parts(
         tokens: Rc<Tokens>,
         video: VideoId,
-        job_id: VideoId,
+        job_id: Option<VideoId>,
         base: BaseUrl,
     ) -> Self {
         Self {
             inner: Rc::new(PlayerInner {
                 tokens,
                 video,
-                job_id,
+                job_id: std::cell::RefCell::new(job_id),
                 base,
             }),
         }
@@ -58,10 +59,13 @@ impl AnsdevPlayer {
     #[wasm_bindgen(constructor)]
     pub fn new(options: PlayerOptions) -> Result<AnsdevPlayer, JsValue> {
         let options: JsValue = options.into();
-        let job_id = options::video_id(options::required_string(&options, "jobId")?)?;
-        let video = match options::optional_string(&options, "videoId")? {
-            Some(id) => options::video_id(id)?,
-            None => job_id.clone(),
+        let job_id = options::optional_string(&options, "jobId")?
+            .map(options::video_id)
+            .transpose()?;
+        let video = match (options::optional_string(&options, "videoId")?, &job_id) {
+            (Some(id), _) => options::video_id(id)?,
+            (None, Some(job)) => job.clone(),
+            (None, None) => return Err(invalid_argument("videoId", "or jobId is required")),
         };
         let provider: js_sys::Function = get(&options, "tokenProvider")
             .dyn_into()
@@ -78,10 +82,14 @@ impl AnsdevPlayer {
         self.inner.video.as_str().to_owned()
     }
 
-    /// The job id the playback routes are keyed by.
-    #[wasm_bindgen(getter, js_name = jobId)]
-    pub fn job_id(&self) -> String {
-        self.inner.job_id.as_str().to_owned()
+    /// The job id the playback routes are keyed by: the `jobId` option, or the one the token
+    /// provider's first answer named (`undefined` until then).
+    #[wasm_bindgen(getter, js_name = jobId, unchecked_return_type = "string | undefined")]
+    pub fn job_id(&self) -> JsValue {
+        // A `JsValue`, not `Option<String>`: the latter adds its own glue to the package.
+        self.inner
+            .job()
+            .map_or(JsValue::UNDEFINED, |job| JsValue::from_str(job.as_str()))
     }
 
     /// How many mints this player's token manager started (shared by a client's players).
@@ -106,7 +114,8 @@ impl AnsdevPlayer {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let issued = inner.token().await.map_err(|e| inner.reject(&e))?;
-            let url = master_playlist_url(&inner.base, &issued.token, &inner.job_id);
+            let job = inner.job().ok_or_else(|| reject(&no_job_id()))?;
+            let url = master_playlist_url(&inner.base, &issued.token, &job);
             Ok(JsValue::from_str(&url))
         })
     }
@@ -159,7 +168,8 @@ impl AnsdevPlayer {
     pub fn rewrite_playlist(&self, text: &str) -> Result<String, JsValue> {
         // hls.js parses the playlist itself: the line-level rewrite spares the wasm a playlist
         // parser (about half its size) and still checks every key line.
-        rewrite_key_lines(text, &self.inner.job_id).map_err(|e| reject(&e.into()))
+        let job = self.inner.job().ok_or_else(|| reject(&no_job_id()))?;
+        rewrite_key_lines(text, &job).map_err(|e| reject(&e.into()))
     }
 
     /// A request made with the token of `generation` was answered `status` with `body`.
@@ -264,7 +274,16 @@ enum Target {
 
 impl PlayerInner {
     async fn token(&self) -> Result<IssuedToken, Error> {
-        self.tokens.clone().token(self.video.clone()).await
+        let issued = self.tokens.clone().token(self.video.clone()).await?;
+        if self.job_id.borrow().is_none() {
+            *self.job_id.borrow_mut() = self.tokens.provided_job_id();
+        }
+        Ok(issued)
+    }
+
+    /// The job id, once known.
+    fn job(&self) -> Option<VideoId> {
+        self.job_id.borrow().clone()
     }
 
     /// A token failure as a JS error, with the token provider's failure as its `cause`.
@@ -273,13 +292,14 @@ impl PlayerInner {
     }
 
     fn target(&self, url: &str) -> Option<Target> {
+        let ours = self.job()?;
         if let Some(job) = parse_stable_key_uri(url) {
-            return (job == self.job_id).then_some(Target::StableKey);
+            return (job == ours).then_some(Target::StableKey);
         }
         // Only URLs on the configured API's origin, under its prefix: the core refuses the
         // rest, so a playlist naming another host never gets this player's token.
         PlaybackUrl::parse(&self.base, url)
-            .filter(|playback| *playback.job_id() == self.job_id)
+            .filter(|playback| *playback.job_id() == ours)
             .map(Target::Playback)
     }
 }
@@ -298,4 +318,12 @@ fn body_code(body: &JsValue) -> Option<ErrorCode> {
     text.and_then(|text| js_sys::JSON::parse(&text).ok())
         .and_then(|json| get(&get(&json, "error"), "code").as_string())
         .map(|code| ErrorCode::from_wire(&code))
+}
+
+/// Neither the `jobId` option nor the token provider's answer named the job id.
+fn no_job_id() -> Error {
+    Error::Build(sdk_core::BuildError::InvalidParameter {
+        name: "tokenProvider",
+        reason: "answered without `jobId`, and no `jobId` option was given".into(),
+    })
 }

@@ -18,8 +18,8 @@ use sdk_core::endpoint::{Endpoint, MintPlaybackToken};
 use sdk_core::{ApiKey, BaseUrl};
 use sdk_core::{
     BuildError, Error, Generation, IssuedToken, MintRequest, MintedToken, PlaybackEvent,
-    PlaybackToken, Refusal, Rejection, TokenConfig, TokenEvent, TokenLookup, TokenManager,
-    TransportError, TransportErrorKind, VideoId,
+    PlaybackToken, RateLimit, Refusal, Rejection, TokenConfig, TokenEvent, TokenLookup,
+    TokenManager, TransportError, TransportErrorKind, VideoId,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -85,6 +85,8 @@ pub(crate) struct Tokens {
     /// What the token provider threw on the last mint of a video, until its next mint ends:
     /// the `cause` of the SDK errors that mint's failure leads to.
     provider_failure: RefCell<Option<(VideoId, JsValue)>>,
+    /// The `jobId` the token provider's last answer named (token-provider mode has one video).
+    provided_job: RefCell<Option<VideoId>>,
 }
 
 impl Tokens {
@@ -99,7 +101,13 @@ impl Tokens {
             listeners: Listeners::default(),
             mints: std::cell::Cell::new(0),
             provider_failure: RefCell::new(None),
+            provided_job: RefCell::new(None),
         })
+    }
+
+    /// The job id the token provider's last answer named, if it named one.
+    pub(crate) fn provided_job_id(&self) -> Option<VideoId> {
+        self.provided_job.borrow().clone()
     }
 
     /// How many mints were started.
@@ -233,7 +241,14 @@ impl Tokens {
                 let result = mint_with_provider(provider, &request.video).await;
                 let thrown = result.as_ref().err().and_then(|(_, thrown)| thrown.clone());
                 *self.provider_failure.borrow_mut() = thrown.map(|t| (request.video.clone(), t));
-                result.map_err(|(error, _)| error)
+                result
+                    .map(|(minted, job)| {
+                        if job.is_some() {
+                            *self.provided_job.borrow_mut() = job;
+                        }
+                        minted
+                    })
+                    .map_err(|(error, _)| error)
             }
             #[cfg(feature = "client")]
             MintSource::Api {
@@ -308,7 +323,7 @@ async fn mint_with_api(
 async fn mint_with_provider(
     provider: &js_sys::Function,
     video: &VideoId,
-) -> Result<MintedToken, (Error, Option<JsValue>)> {
+) -> Result<(MintedToken, Option<VideoId>), (Error, Option<JsValue>)> {
     let failed = |thrown: JsValue| (from_provider_failure(&thrown), Some(thrown));
     let returned = provider
         .call1(&JsValue::UNDEFINED, &JsValue::from_str(video.as_str()))
@@ -319,8 +334,10 @@ async fn mint_with_provider(
     parse_provided(&answer).map_err(|error| (error, None))
 }
 
-/// Reads `{ token, expiresIn }` (seconds) from a token provider's answer.
-pub(crate) fn parse_provided(answer: &JsValue) -> Result<MintedToken, Error> {
+/// Reads `{ token, expiresIn, jobId?, rateLimit? }` from a token provider's answer:
+/// `expiresIn` in seconds, `rateLimit` as `{ limit, remaining, resetAt }` when the backend relays
+/// the API's quota (then `quotaLow` fires as in API-key mode).
+pub(crate) fn parse_provided(answer: &JsValue) -> Result<(MintedToken, Option<VideoId>), Error> {
     let token = get(answer, "token")
         .as_string()
         .ok_or_else(|| provider_contract("must resolve to { token: string, expiresIn: number }"))?;
@@ -330,7 +347,24 @@ pub(crate) fn parse_provided(answer: &JsValue) -> Result<MintedToken, Error> {
         .filter(|s| *s > 0.0)
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
         .ok_or_else(|| provider_contract("`expiresIn` must be a positive number of seconds"))?;
-    Ok(MintedToken::new(token, expires_in))
+    let job = match get(answer, "jobId").as_string() {
+        Some(job) => Some(VideoId::new(job)?),
+        None => None,
+    };
+    let mut minted = MintedToken::new(token, expires_in);
+    let quota = get(answer, "rateLimit");
+    let count = |name| get(&quota, name).as_f64().filter(|n| *n >= 0.0);
+    if let (Some(limit), Some(remaining), Some(reset_at)) =
+        (count("limit"), count("remaining"), count("resetAt"))
+    {
+        // Whole numbers from JSON; `as` saturates anything out of range.
+        minted.rate_limit = Some(RateLimit::new(
+            limit as u32,
+            remaining as u32,
+            reset_at as u64,
+        ));
+    }
+    Ok((minted, job))
 }
 
 fn provider_contract(reason: &str) -> Error {

@@ -164,11 +164,17 @@ async fn the_player_fetches_playlists_and_the_key_through_the_token_routes() {
     let rewritten = player
         .rewrite_playlist(&String::from_utf8(media).unwrap())
         .unwrap();
-    let stable = format!("URI=\"ansdev-key://{}\"", player.job_id());
+    let stable = format!(
+        "URI=\"ansdev-key://{}\"",
+        player.job_id().as_string().unwrap()
+    );
     assert!(rewritten.contains(&stable), "{rewritten}");
-    let key = settle(player.authorize_url(format!("ansdev-key://{}", player.job_id())))
-        .await
-        .unwrap();
+    let key = settle(player.authorize_url(format!(
+        "ansdev-key://{}",
+        player.job_id().as_string().unwrap()
+    )))
+    .await
+    .unwrap();
     let (status, bytes) = fetch(&get(&key, "url").as_string().unwrap(), JsValue::UNDEFINED).await;
     assert_eq!(status, 200);
     assert_eq!(bytes.len(), 16);
@@ -183,7 +189,7 @@ async fn the_player_fetches_playlists_and_the_key_through_the_token_routes() {
 async fn an_expired_token_is_healed_with_one_remint_against_the_server() {
     let client = client();
     let player = player(&client).await;
-    let key_uri = format!("ansdev-key://{}", player.job_id());
+    let key_uri = format!("ansdev-key://{}", player.job_id().as_string().unwrap());
     let first = settle(player.authorize_url(key_uri.clone())).await.unwrap();
     // The server's clock passes the token's life (300 s by default).
     dev_post("/dev/clock", r#"{"advanceSeconds": 400}"#).await;
@@ -280,7 +286,7 @@ async fn a_mismatch_is_handled_identically_in_native_and_browser_against_the_ser
         .on("error".into(), listener.into_js_value().unchecked_into())
         .unwrap();
 
-    let key_uri = format!("ansdev-key://{}", player.job_id());
+    let key_uri = format!("ansdev-key://{}", player.job_id().as_string().unwrap());
     let authorized = settle(player.authorize_url(key_uri)).await.unwrap();
     let (status, body) = fetch(
         &get(&authorized, "url").as_string().unwrap(),

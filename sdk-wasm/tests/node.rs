@@ -572,7 +572,7 @@ mod api_key_mode {
         let player =
             AnsdevPlayer::try_from_js_value(settle(client.player("vid_1".into())).await.unwrap())
                 .unwrap();
-        assert_eq!(player.job_id(), "job_1");
+        assert_eq!(player.job_id().as_string().as_deref(), Some("job_1"));
         let all = Array::new();
         for _ in 0..5 {
             all.push(&player.token());

@@ -87,7 +87,7 @@ pub fn media_playlist_url(
     job_id: &VideoId,
     rendition: &str,
 ) -> String {
-    let rendition: std::borrow::Cow<'_, str> = segment(rendition).into();
+    let rendition = segment(rendition).to_string();
     url_string(base, &media_parts(token, job_id, &rendition))
 }
 
@@ -188,7 +188,7 @@ impl Endpoint for FetchMediaPlaylist<'_> {
                 reason: "must be 1 to 32 characters".into(),
             });
         }
-        let rendition: std::borrow::Cow<'_, str> = segment(self.rendition).into();
+        let rendition = segment(self.rendition).to_string();
         let url = url_uri(base, &media_parts(self.token, self.job_id, &rendition))?;
         build(Method::GET, url, Auth::None, PLAYLIST, None)
     }
