@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the browser package and runs its tests: a strict type-check of the package, wasm-bindgen
 # tests under Node and in headless Chromium, the package's loader, API-key transport, lifecycle
-# and packaging tests under Node, and the end-to-end
-# playback tests in Chromium against server-reference. Installs what it needs on a fresh
+# and packaging tests under Node, the end-to-end
+# playback tests in Chromium against server-reference, and the fault suites (tests/e2e/faults/). Installs what it needs on a fresh
 # machine: the wasm32 target, the wasm-bindgen CLI matching Cargo.lock, the npm packages of
 # sdk-wasm/package-lock.json, and Chromium + chromedriver (and ffmpeg) via apt.
 #
@@ -125,9 +125,17 @@ grep -Eq '^# fail 0' "$logs/loader.log"
 if [ -n "$server_bin" ]; then
   step "end-to-end in Chromium against server-reference: playback, the hosted player page, the browser examples"
   ANSDEV_SERVER_BIN="$server_bin" ANSDEV_PLAYER_BACKEND_BIN="$backend_bin" \
-    node --test --test-concurrency=1 sdk-wasm/tests/e2e/ 2>&1 | tee "$logs/e2e.log"
+    node --test --test-concurrency=1 sdk-wasm/tests/e2e/*.test.mjs 2>&1 | tee "$logs/e2e.log"
   grep -Eq '^# pass [1-9]' "$logs/e2e.log" || { echo "no e2e test ran" >&2; exit 1; }
   grep -Eq '^# fail 0' "$logs/e2e.log"
+
+  step "fault suites in Chromium: hls.js integration and hosted page under bursts, outages, clock jumps, offline; 5 players at once"
+  # Each file has its own server (its own clock and fault list), so files run concurrently; the
+  # tests of a file run one after another. Three at a time: ~3 minutes on 2 cores.
+  ANSDEV_SERVER_BIN="$server_bin" \
+    node --test --test-concurrency=3 sdk-wasm/tests/e2e/faults/*.test.mjs 2>&1 | tee "$logs/faults.log"
+  grep -Eq '^# pass [1-9]' "$logs/faults.log" || { echo "no fault suite ran" >&2; exit 1; }
+  grep -Eq '^# fail 0' "$logs/faults.log"
 else
   echo "(end-to-end tests skipped: no server-reference binary in this tree yet)"
 fi

@@ -3,6 +3,12 @@
 //! Each row gives the wire string, the HTTP status the API pairs it with, the envelope family it
 //! travels in, whether a retry can help, what a caller should do, and the default message the
 //! reference server sends. Adding a code is adding one row.
+//!
+//! The table has two parts. The wire rows are what an API may answer with
+//! ([`ErrorCode::ALL`]). The client rows ([`ErrorCode::CLIENT`], family [`CodeFamily::Client`])
+//! are failures the SDK itself reports (nothing arrived, the answer was unreadable, a freed
+//! object was used): they have no HTTP status and are never parsed from a response, so a server
+//! that sends one gets [`ErrorCode::Unknown`], never a code that poses as the SDK's own.
 
 use std::fmt;
 
@@ -19,6 +25,8 @@ pub enum CodeFamily {
     AnsdevExtension,
     /// The genericized Intelligence envelope (`/v1/keys` and the job routes).
     Intelligence,
+    /// Failures the SDK reports itself; no server sends them (see [`ErrorCode::CLIENT`]).
+    Client,
 }
 
 /// What a caller should do about an error.
@@ -59,12 +67,26 @@ pub enum Remedy {
     UpgradePlan,
     /// The SDK and the API disagree on a route: update the SDK or report a bug.
     ReportBug,
+    /// The base URL answered as the API never does (a redirect, an oversized body): check that
+    /// it points at the API and not at a proxy, a login page or another host.
+    CheckBaseUrl,
+    /// The package was used before its wasm was loaded: call and await `init()` first.
+    InitializeFirst,
+    /// The object was freed (`free()`): create a new one instead of reusing it.
+    CreateAnew,
+    /// The browser cannot run the SDK's player (it plays HLS only natively, with no code per
+    /// request): tell the viewer to use a browser with Media Source Extensions.
+    UnsupportedBrowser,
 }
 
 macro_rules! catalog {
-    ($( $(#[$doc:meta])* $variant:ident = $wire:literal, $status:literal, $family:ident,
-        retryable: $retry:literal, $remedy:ident, $message:literal; )*) => {
-        /// A machine-readable error code from either envelope.
+    (
+        wire { $( $(#[$doc:meta])* $variant:ident = $wire:literal, $status:literal, $family:ident,
+            retryable: $retry:literal, $remedy:ident, $message:literal; )* }
+        client { $( $(#[$cdoc:meta])* $cvariant:ident = $cwire:literal,
+            retryable: $cretry:literal, $cremedy:ident, $cmessage:literal; )* }
+    ) => {
+        /// A machine-readable error code: one of either envelope, or one the SDK reports itself.
         ///
         /// Codes the SDK does not know are kept losslessly in [`ErrorCode::Unknown`], so a newer
         /// API never breaks an older SDK.
@@ -72,24 +94,37 @@ macro_rules! catalog {
         #[non_exhaustive]
         pub enum ErrorCode {
             $( $(#[$doc])* $variant, )*
+            $( $(#[$cdoc])* $cvariant, )*
             /// A code this version of the SDK does not know, kept as received.
             Unknown(String),
         }
 
         impl ErrorCode {
-            /// Every known code, in catalog order.
+            /// Every code an API may send, in catalog order (the client rows are in
+            /// [`CLIENT`](Self::CLIENT)).
             pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
 
-            /// The code as it appears on the wire.
+            /// Every code the SDK reports itself (family [`CodeFamily::Client`]), in catalog
+            /// order. No server sends these.
+            pub const CLIENT: &'static [ErrorCode] = &[$(ErrorCode::$cvariant),*];
+
+            /// Every row of the catalog: [`ALL`](Self::ALL), then [`CLIENT`](Self::CLIENT).
+            pub const EVERY: &'static [ErrorCode] =
+                &[$(ErrorCode::$variant,)* $(ErrorCode::$cvariant),*];
+
+            /// The code as it appears on the wire (or, for a client row, in `code()` and JS).
             #[must_use]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(ErrorCode::$variant => $wire,)*
+                    $(ErrorCode::$cvariant => $cwire,)*
                     ErrorCode::Unknown(raw) => raw,
                 }
             }
 
-            /// Parses a wire code; unknown strings are kept in [`ErrorCode::Unknown`].
+            /// Parses a code a response carried; unknown strings are kept in
+            /// [`ErrorCode::Unknown`]. A client row's string is unknown here: a server cannot
+            /// pose as the SDK's own `TIMEOUT` or `PLAYER_FREED`.
             #[must_use]
             pub fn from_wire(code: &str) -> Self {
                 match code {
@@ -108,13 +143,23 @@ macro_rules! catalog {
                     retryable: $retry,
                     remedy: Remedy::$remedy,
                     message: $message,
+                },)* $(CodeInfo {
+                    code: $cwire,
+                    status: NO_STATUS,
+                    family: CodeFamily::Client,
+                    retryable: $cretry,
+                    remedy: Remedy::$cremedy,
+                    message: $cmessage,
                 }),*];
-                let index = ErrorCode::ALL.iter().position(|c| c == self)?;
+                let index = ErrorCode::EVERY.iter().position(|c| c == self)?;
                 ROWS.get(index)
             }
         }
     };
 }
+
+/// The [`CodeInfo::status`] of a client row: no response arrived, or none was at fault.
+pub const NO_STATUS: u16 = 0;
 
 /// One row of the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +167,7 @@ macro_rules! catalog {
 pub struct CodeInfo {
     /// Wire string, e.g. `INVALID_API_KEY`.
     pub code: &'static str,
-    /// The HTTP status the API sends with this code.
+    /// The HTTP status the API sends with this code; [`NO_STATUS`] (0) for a client row.
     pub status: u16,
     /// Which envelope family the code belongs to.
     pub family: CodeFamily,
@@ -130,11 +175,13 @@ pub struct CodeInfo {
     pub retryable: bool,
     /// What a caller should do.
     pub remedy: Remedy,
-    /// The message the reference server sends (the Intelligence ones are fixed by the docs).
+    /// The message the reference server sends (the Intelligence ones are fixed by the docs); for
+    /// a client row, what the failure means.
     pub message: &'static str,
 }
 
 catalog! {
+wire {
     /// 401: the `x-ansdev-key` header is missing.
     ApiKeyRequired = "API_KEY_REQUIRED", 401, Ansdev, retryable: false, ProvideApiKey,
         "API key required. Send it in the x-ansdev-key header.";
@@ -207,6 +254,43 @@ catalog! {
     /// 402 (Intelligence job routes): the free tier is used up.
     FreeTierLimitReached = "FREE_TIER_LIMIT_REACHED", 402, Intelligence, retryable: false,
         UpgradePlan, "Free tier limit reached";
+}
+client {
+    /// A caller-supplied value is invalid (a malformed key, id, token, option or parameter);
+    /// nothing was sent.
+    BuildError = "BUILD_ERROR", retryable: false, FixRequest,
+        "A value given to the SDK is invalid; nothing was sent.";
+    /// The request could not be sent or the answer not received (connection refused or reset,
+    /// a token provider that threw).
+    TransportError = "TRANSPORT_ERROR", retryable: true, RetryLater,
+        "The request could not be sent or its answer not received.";
+    /// No complete answer arrived within the timeout or the call's deadline.
+    Timeout = "TIMEOUT", retryable: true, RetryLater,
+        "No complete answer arrived in time.";
+    /// An answer arrived but could not be understood (e.g. a proxy's HTML page, a truncated body).
+    DecodeError = "DECODE_ERROR", retryable: true, RetryLater,
+        "The answer could not be understood.";
+    /// The API answered with a redirect, which the SDK never follows to another origin (it
+    /// would carry the key or a token there).
+    RedirectRefused = "REDIRECT_REFUSED", retryable: false, CheckBaseUrl,
+        "The API answered with a redirect the SDK does not follow.";
+    /// The answer was larger than the client's response cap; reading stopped there.
+    BodyTooLarge = "BODY_TOO_LARGE", retryable: false, CheckBaseUrl,
+        "The answer was larger than the response cap.";
+    /// (Browser) a class was constructed before the package's `init()` resolved.
+    NotInitialized = "NOT_INITIALIZED", retryable: false, InitializeFirst,
+        "The wasm is not loaded yet; call and await init() first.";
+    /// (Browser) a player was used after `free()`.
+    PlayerFreed = "PLAYER_FREED", retryable: false, CreateAnew,
+        "The player was freed.";
+    /// (Browser) a client was used after `free()`.
+    ClientFreed = "CLIENT_FREED", retryable: false, CreateAnew,
+        "The client was freed.";
+    /// (Browser) the browser plays HLS only natively (no Media Source Extensions): a native
+    /// player cannot be given a token per request.
+    NativeHlsUnsupported = "NATIVE_HLS_UNSUPPORTED", retryable: false, UnsupportedBrowser,
+        "This browser plays HLS only natively; the player needs Media Source Extensions.";
+}
 }
 
 impl ErrorCode {
@@ -286,6 +370,46 @@ mod tests {
             assert_eq!(info.code, code.as_str());
             assert!(code.status().is_some(), "{code} has a valid status");
         }
+    }
+
+    #[test]
+    fn client_rows_are_rows_that_no_response_can_claim() {
+        assert_eq!(
+            ErrorCode::EVERY.len(),
+            ErrorCode::ALL.len() + ErrorCode::CLIENT.len()
+        );
+        for code in ErrorCode::CLIENT {
+            let info = code.info().expect("a client code has a row");
+            assert_eq!(info.code, code.as_str());
+            assert_eq!(info.family, CodeFamily::Client, "{code}");
+            assert_eq!(code.status(), None, "{code} has no HTTP status");
+            assert!(!info.message.is_empty());
+            // A server sending the SDK's own code gets an unknown code, not the SDK's row.
+            assert_eq!(
+                ErrorCode::from_wire(code.as_str()),
+                ErrorCode::Unknown(code.as_str().to_owned())
+            );
+            assert!(!ErrorCode::ALL.contains(code));
+        }
+        for code in ErrorCode::ALL {
+            assert_ne!(code.info().unwrap().family, CodeFamily::Client, "{code}");
+        }
+        let names: Vec<_> = ErrorCode::CLIENT.iter().map(ErrorCode::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "BUILD_ERROR",
+                "TRANSPORT_ERROR",
+                "TIMEOUT",
+                "DECODE_ERROR",
+                "REDIRECT_REFUSED",
+                "BODY_TOO_LARGE",
+                "NOT_INITIALIZED",
+                "PLAYER_FREED",
+                "CLIENT_FREED",
+                "NATIVE_HLS_UNSUPPORTED"
+            ]
+        );
     }
 
     #[test]

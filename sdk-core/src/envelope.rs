@@ -65,7 +65,7 @@ pub fn decode_json<T: DeserializeOwned>(
 #[must_use]
 pub fn decode_error_response(response: &Response<Bytes>) -> Error {
     let status = response.status();
-    let rate_limit = RateLimit::from_headers(response.headers()).ok().flatten();
+    let rate_limit = RateLimit::from_headers(response.headers());
     let body = match parse_json::<ErrorEnvelope>(response, "") {
         Ok(envelope) => envelope.error,
         Err(err) => {

@@ -39,27 +39,35 @@ pub enum Error {
     /// The daily playback-token quota is used up until its reset.
     #[error(transparent)]
     QuotaExhausted(#[from] QuotaExhausted),
-    /// A playback token was refused again right after a fresh one was minted.
+    /// A playback token was refused again right after a fresh one was minted; its
+    /// [`code`](Error::code) is the refusal's.
     #[error("authentication gave up: {code} persisted after minting a fresh token")]
     AuthGaveUp {
-        /// The code of the last refusal.
+        /// The code of the last refusal (e.g. `PLAYBACK_TOKEN_MISMATCH`).
         code: ErrorCode,
     },
 }
 
 impl Error {
-    /// The machine-readable code: the API's, or a client-side one for the other phases
-    /// (`BUILD_ERROR`, `TRANSPORT_ERROR`, `TIMEOUT`, `DECODE_ERROR`).
+    /// The machine-readable code: the API's, or a client row of the catalog
+    /// ([`ErrorCode::CLIENT`]) for a failure the SDK reports itself, so callers can `match` on
+    /// every code. Only an API's code can be [`ErrorCode::Unknown`].
     #[must_use]
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Api(e) => e.code.clone(),
             Error::QuotaExhausted(_) => ErrorCode::RateLimitExceeded,
+            // The refusal that persisted (a wire row): apps and the hosted player page show
+            // `PLAYBACK_TOKEN_EXPIRED` or `…_MISMATCH`, which says more than "gave up" would.
             Error::AuthGaveUp { code } => code.clone(),
-            Error::Build(_) => ErrorCode::Unknown("BUILD_ERROR".into()),
-            Error::Transport(_) => ErrorCode::Unknown("TRANSPORT_ERROR".into()),
-            Error::Timeout { .. } => ErrorCode::Unknown("TIMEOUT".into()),
-            Error::Decode(_) => ErrorCode::Unknown("DECODE_ERROR".into()),
+            Error::Build(_) => ErrorCode::BuildError,
+            Error::Transport(t) => match t.kind {
+                TransportErrorKind::RedirectRefused => ErrorCode::RedirectRefused,
+                TransportErrorKind::BodyTooLarge => ErrorCode::BodyTooLarge,
+                _ => ErrorCode::TransportError,
+            },
+            Error::Timeout { .. } => ErrorCode::Timeout,
+            Error::Decode(_) => ErrorCode::DecodeError,
         }
     }
 
@@ -91,15 +99,13 @@ impl Error {
         }
     }
 
-    /// What a caller should do about this error.
+    /// What a caller should do about this error: its code's row, except that an undecodable
+    /// answer a retry cannot fix (e.g. a 4xx that is not an envelope) is a bug to report, and a
+    /// refusal that outlived a fresh token needs another token, not another mint of the same.
     #[must_use]
     pub fn remedy(&self) -> Option<Remedy> {
         match self {
-            Error::Transport(t) if !t.kind.is_retryable() => Some(Remedy::ReportBug),
-            Error::Transport(_) | Error::Timeout { .. } => Some(Remedy::RetryLater),
-            Error::Build(_) => Some(Remedy::FixRequest),
-            Error::Decode(_) if self.is_retryable() => Some(Remedy::RetryLater),
-            Error::Decode(_) => Some(Remedy::ReportBug),
+            Error::Decode(_) if !self.is_retryable() => Some(Remedy::ReportBug),
             Error::AuthGaveUp { .. } => Some(Remedy::ReplaceToken),
             other => other.code().remedy(),
         }
@@ -431,7 +437,7 @@ mod tests {
             after: Duration::from_secs(10),
         };
         assert!(timeout.is_retryable());
-        assert_eq!(timeout.code().as_str(), "TIMEOUT");
+        assert_eq!(timeout.code(), ErrorCode::Timeout);
         assert_eq!(timeout.to_string(), "timed out after 10000 ms");
 
         let api = Error::Api(ApiError::new(
@@ -457,6 +463,59 @@ mod tests {
     }
 
     #[test]
+    fn c1_no_error_the_sdk_makes_has_an_invented_code() {
+        let transport = |kind| Error::Transport(TransportError::new(kind, "x"));
+        let made = [
+            (
+                Error::Build(BuildError::MissingApiKey),
+                ErrorCode::BuildError,
+            ),
+            (
+                transport(TransportErrorKind::Connect),
+                ErrorCode::TransportError,
+            ),
+            (
+                transport(TransportErrorKind::Other),
+                ErrorCode::TransportError,
+            ),
+            (
+                transport(TransportErrorKind::RedirectRefused),
+                ErrorCode::RedirectRefused,
+            ),
+            (
+                transport(TransportErrorKind::BodyTooLarge),
+                ErrorCode::BodyTooLarge,
+            ),
+            (
+                Error::Timeout {
+                    after: Duration::from_secs(1),
+                },
+                ErrorCode::Timeout,
+            ),
+            (
+                Error::Decode(DecodeError::new(None, DecodeErrorKind::EmptyBody)),
+                ErrorCode::DecodeError,
+            ),
+            (
+                Error::AuthGaveUp {
+                    code: ErrorCode::PlaybackTokenMismatch,
+                },
+                ErrorCode::PlaybackTokenMismatch,
+            ),
+            (
+                Error::QuotaExhausted(QuotaExhausted::new("Daily limit", None, None)),
+                ErrorCode::RateLimitExceeded,
+            ),
+        ];
+        for (err, expected) in made {
+            let code = err.code();
+            assert_eq!(code, expected, "{err}");
+            assert!(code.info().is_some(), "{err}: {code:?} is a catalog row");
+            assert!(err.remedy().is_some(), "{err} has a remedy");
+        }
+    }
+
+    #[test]
     fn transport_errors_keep_their_source() {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
         let err = TransportError::new(TransportErrorKind::ConnectionReset, "connection reset")
@@ -476,7 +535,7 @@ mod tests {
         ] {
             let err = Error::Transport(TransportError::new(kind, "refused"));
             assert!(!err.is_retryable(), "{kind:?} must not be retried");
-            assert_eq!(err.remedy(), Some(Remedy::ReportBug));
+            assert_eq!(err.remedy(), Some(Remedy::CheckBaseUrl));
         }
         let reset = Error::Transport(TransportError::new(
             TransportErrorKind::ConnectionReset,

@@ -48,6 +48,6 @@ pub use model::{
 pub use rate_limit::RateLimit;
 pub use secret::{AesKey, PlaybackToken, UserToken};
 pub use token::{
-    Generation, IssuedToken, MintRequest, Rejection, RequestId, TokenConfig, TokenEvent,
-    TokenLookup, TokenManager,
+    Generation, IssuedToken, MintRequest, PlaybackEvent, Refusal, Rejection, RequestId,
+    TokenConfig, TokenEvent, TokenLookup, TokenManager,
 };

@@ -1,9 +1,15 @@
-//! Retry decisions as a pure function: which outcomes retry, and after how long.
+//! Retry decisions as a pure function: which outcomes retry, and after how long; and the
+//! [`RetryDriver`] that applies them to one call (attempts, quota wait, deadline), which every
+//! front end's send loop runs.
 //!
 //! The jitter is injected (a number in `[0, 1)` from the front end's random source), so a test
 //! can replay any decision exactly.
 
+mod driver;
+
 use std::time::Duration;
+
+pub use driver::{RetryDriver, RetryStep};
 
 use crate::endpoint::Route;
 use crate::error::{Error, TransportErrorKind};

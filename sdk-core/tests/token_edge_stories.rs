@@ -8,7 +8,7 @@ mod support;
 use std::time::Duration;
 
 use sdk_core::ErrorCode;
-use sdk_core::token::{TokenConfig, TokenEvent, TokenLookup, TokenManager};
+use sdk_core::token::{PlaybackEvent, TokenConfig, TokenEvent, TokenLookup, TokenManager};
 use support::{Answer, FakeApi, Rig, at, minted, video};
 
 const TTL: Duration = Duration::from_secs(300);
@@ -22,11 +22,9 @@ fn persistent_failures_give_up_after_four_attempts_and_the_next_request_starts_a
     let error = rig.need_token(&clip).expect_err("four 503s in a row");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(rig.api.calls, 4);
-    let delays: Vec<_> = rig
-        .log
-        .iter()
+    let delays: Vec<_> = std::iter::from_fn(|| rig.tokens.poll_playback_event())
         .filter_map(|e| match e {
-            TokenEvent::RefreshFailed { retry_in, .. } => Some(*retry_in),
+            PlaybackEvent::RefreshFailed { retry_in, .. } => Some(retry_in),
             _ => None,
         })
         .collect();
@@ -84,8 +82,8 @@ fn a_low_quota_is_reported() {
         FakeApi::new(TTL).with_used_today(950),
     );
     rig.need_token(&clip).unwrap();
-    let low = rig.log.iter().find_map(|e| match e {
-        TokenEvent::QuotaLow { rate_limit, .. } => Some(*rate_limit),
+    let low = std::iter::from_fn(|| rig.tokens.poll_playback_event()).find_map(|e| match e {
+        PlaybackEvent::QuotaLow { rate_limit, .. } => Some(rate_limit),
         _ => None,
     });
     assert_eq!(low.map(|rl| (rl.limit, rl.remaining)), Some((1000, 49)));

@@ -7,7 +7,9 @@ mod support;
 
 use std::time::Duration;
 
-use sdk_core::token::{Rejection, TokenConfig, TokenEvent, TokenLookup, TokenManager};
+use sdk_core::token::{
+    PlaybackEvent, Rejection, TokenConfig, TokenEvent, TokenLookup, TokenManager,
+};
 use sdk_core::{Error, ErrorCode};
 use support::{Answer, FakeApi, MIDNIGHT_UNIX, Rig, at, minted, secs, video};
 
@@ -107,11 +109,9 @@ fn a_503_is_retried_after_a_backoff_and_callers_get_the_token() {
     let token = rig.need_token(&clip).expect("the retry succeeds");
 
     assert_eq!((rig.api.calls, rig.api.mints), (2, 1));
-    let retry_in = rig
-        .log
-        .iter()
+    let retry_in = std::iter::from_fn(|| rig.tokens.poll_playback_event())
         .find_map(|e| match e {
-            TokenEvent::RefreshFailed {
+            PlaybackEvent::RefreshFailed {
                 attempt: 1,
                 retry_in: Some(retry_in),
                 error,
@@ -119,7 +119,7 @@ fn a_503_is_retried_after_a_backoff_and_callers_get_the_token() {
             } => {
                 assert!(error.is_retryable());
                 assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
-                Some(*retry_in)
+                Some(retry_in)
             }
             _ => None,
         })
@@ -286,8 +286,9 @@ fn an_answer_after_its_timeout_is_dropped_and_the_retry_is_used() {
     assert!(!tokens.in_flight(&clip));
     let events: Vec<_> = std::iter::from_fn(|| tokens.poll_event()).collect();
     assert!(matches!(events[0], TokenEvent::Cancel { id } if id == slow.id));
-    let retry_in = match &events[1] {
-        TokenEvent::RefreshFailed {
+    let told: Vec<_> = std::iter::from_fn(|| tokens.poll_playback_event()).collect();
+    let retry_in = match &told[0] {
+        PlaybackEvent::RefreshFailed {
             error: Error::Timeout { .. },
             attempt: 1,
             retry_in: Some(d),

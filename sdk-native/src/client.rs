@@ -1,20 +1,17 @@
-//! The client: configuration, and the one loop that sends any endpoint with retries.
+//! The client: configuration and the typed calls' entry point; the sending itself is the
+//! [`Connection`]'s, shared with the playback sessions' mint provider.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use bytes::Bytes;
-use http::Request;
-use http::header::{HeaderValue, USER_AGENT};
-use sdk_core::endpoint::{Endpoint, Route};
-use sdk_core::retry::{RetryDecision, RetryPolicy};
-use sdk_core::{
-    ApiKey, BaseUrl, BuildError, Error, TokenConfig, TransportError, TransportErrorKind,
-};
-use tracing::Instrument;
-use zeroize::{Zeroize, Zeroizing};
+use http::header::HeaderValue;
+use sdk_core::endpoint::Endpoint;
+use sdk_core::retry::RetryPolicy;
+use sdk_core::{ApiKey, BaseUrl, BuildError, Error, TokenConfig};
+use zeroize::Zeroizing;
 
+use crate::connection::Connection;
 use crate::transport::{DEFAULT_MAX_RESPONSE_BYTES, ReqwestTransport, Transport};
 
 /// The default per-attempt timeout.
@@ -40,25 +37,19 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) base: BaseUrl,
-    pub(crate) key: Option<ApiKey>,
-    transport: Arc<dyn Transport>,
-    timeout: Duration,
-    deadline: Option<Duration>,
-    retry: RetryPolicy,
-    max_response_bytes: u64,
-    user_agent: HeaderValue,
+    pub(crate) connection: Arc<Connection>,
     pub(crate) tokens: Arc<crate::playback::Tokens>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let connection = &self.inner.connection;
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base.as_str())
-            .field("api_key", &self.inner.key)
-            .field("timeout", &self.inner.timeout)
-            .field("deadline", &self.inner.deadline)
-            .field("retry", &self.inner.retry)
+            .field("base_url", &connection.base.as_str())
+            .field("api_key", &connection.key)
+            .field("timeout", &connection.timeout)
+            .field("deadline", &connection.deadline)
+            .field("retry", &connection.retry)
             .finish_non_exhaustive()
     }
 }
@@ -89,135 +80,24 @@ impl Client {
     /// The API base URL this client talks to.
     #[must_use]
     pub fn base_url(&self) -> &BaseUrl {
-        &self.inner.base
+        &self.inner.connection.base
     }
 
     /// The public prefix of the configured key (e.g. `ak_live_7c1b`), safe to log.
     #[must_use]
     pub fn key_prefix(&self) -> Option<&str> {
-        self.inner.key.as_ref().map(ApiKey::prefix)
+        self.inner.connection.key.as_ref().map(ApiKey::prefix)
     }
 
     pub(crate) fn api_key(&self) -> Result<&ApiKey, Error> {
-        self.inner
-            .key
-            .as_ref()
-            .ok_or(Error::Build(BuildError::MissingApiKey))
+        self.inner.connection.api_key()
     }
 
-    /// Sends any endpoint of `sdk_core::endpoint` with this client's timeout and retry policy.
-    /// Every typed method of the client goes through here.
+    /// Sends any endpoint of `sdk_core::endpoint` with this client's timeout, deadline and retry
+    /// policy. Every typed method of the client goes through here; what retries and when is the
+    /// core's [`RetryDriver`](sdk_core::retry::RetryDriver).
     pub async fn send<E: Endpoint + Sync>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let route = endpoint.route();
-        let span = tracing::debug_span!("ansdev.request", route = route.name());
-        async {
-            let mut attempt = 1;
-            let started = tokio::time::Instant::now();
-            loop {
-                let request = endpoint.to_request(&self.inner.base)?;
-                // The attempt gets the per-attempt timeout, or what is left of the deadline.
-                let left = self.inner.deadline.map(|d| d.saturating_sub(started.elapsed()));
-                let budget = left.map_or(self.inner.timeout, |l| l.min(self.inner.timeout));
-                let outcome = match self.exchange_within(request, budget).await {
-                    Ok(response) => {
-                        let output = endpoint.parse_response(&response);
-                        wipe_body(route, response);
-                        output
-                    }
-                    Err(err) => Err(err),
-                };
-                let err = match outcome {
-                    Ok(output) => {
-                        tracing::debug!(attempt, "ok");
-                        return Ok(output);
-                    }
-                    Err(err) => fill_quota_wait(err),
-                };
-                match self.inner.retry.decide(route, attempt, &err, fastrand::f64()) {
-                    // A retry that could not start before the deadline is not made: the last
-                    // error says more than a timeout would.
-                    RetryDecision::RetryAfter(delay)
-                        if self
-                            .inner
-                            .deadline
-                            .is_some_and(|d| started.elapsed() + delay >= d) =>
-                    {
-                        tracing::debug!(attempt, code = %err.code(), "failed: the deadline is near");
-                        return Err(err);
-                    }
-                    RetryDecision::RetryAfter(delay) => {
-                        tracing::warn!(attempt, code = %err.code(), delay_ms = delay.as_millis() as u64, "retrying");
-                        tokio::time::sleep(delay).await;
-                        attempt += 1;
-                    }
-                    _ => {
-                        tracing::debug!(attempt, code = %err.code(), "failed");
-                        return Err(err);
-                    }
-                }
-            }
-        }
-        .instrument(span)
-        .await
-    }
-
-    /// One attempt: the transport under the per-attempt timeout.
-    pub(crate) async fn exchange(
-        &self,
-        request: Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, Error> {
-        self.exchange_within(request, self.inner.timeout).await
-    }
-
-    /// One attempt under `budget`.
-    async fn exchange_within(
-        &self,
-        mut request: Request<Bytes>,
-        budget: Duration,
-    ) -> Result<http::Response<Bytes>, Error> {
-        request
-            .headers_mut()
-            .insert(USER_AGENT, self.inner.user_agent.clone());
-        let response = match tokio::time::timeout(budget, self.inner.transport.send(request)).await
-        {
-            Err(_) => return Err(Error::Timeout { after: budget }),
-            Ok(result) => result.map_err(Error::Transport)?,
-        };
-        // The default transport stops reading at the cap; this holds a custom one to it too.
-        let max = self.inner.max_response_bytes;
-        if u64::try_from(response.body().len()).map_or(true, |len| len > max) {
-            return Err(Error::Transport(TransportError::new(
-                TransportErrorKind::BodyTooLarge,
-                format!("the response body is larger than the {max}-byte cap"),
-            )));
-        }
-        Ok(response)
-    }
-}
-
-/// Wipes the body of a response whose route may carry a secret (a minted token, a new API key,
-/// an AES key) once it has been decoded, when the SDK holds the only reference to it.
-pub(crate) fn wipe_body(route: Route, response: http::Response<Bytes>) {
-    if route.response_holds_secret()
-        && let Ok(mut body) = response.into_body().try_into_mut()
-    {
-        body[..].zeroize();
-    }
-}
-
-/// A quota error whose response had no `Date` gets its wait from this machine's clock (capped,
-/// like every wait derived from a server header, at a day).
-fn fill_quota_wait(err: Error) -> Error {
-    match err {
-        Error::QuotaExhausted(quota) if quota.retry_after.is_none() => {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .ok();
-            let wait = quota.rate_limit.and_then(|r| r.time_until_reset(now));
-            Error::QuotaExhausted(quota.with_retry_after(wait))
-        }
-        other => other,
+        self.inner.connection.send(endpoint).await
     }
 }
 
@@ -323,7 +203,7 @@ impl ClientBuilder {
 
     /// Caps every response body at `bytes` (default
     /// [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB); a larger response fails with
-    /// [`TransportErrorKind::BodyTooLarge`]. The default transport stops reading at the cap; a
+    /// [`TransportErrorKind::BodyTooLarge`](sdk_core::TransportErrorKind::BodyTooLarge). The default transport stops reading at the cap; a
     /// custom [`Transport`] is held to it once it has returned the body.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = Some(bytes);
@@ -367,11 +247,7 @@ impl ClientBuilder {
                     .with_max_response_bytes(max_response_bytes),
             ),
         };
-        let token_config = self.token_config.unwrap_or_default();
-        // The sessions' mint provider calls back into this client, which owns the sessions'
-        // shared state: the provider holds a weak reference, so dropping the last clone of the
-        // client still frees (and zeroizes) the key and stops the driver task.
-        let inner = Arc::new_cyclic(|weak: &std::sync::Weak<Inner>| Inner {
+        let connection = Arc::new(Connection {
             base,
             key,
             transport,
@@ -380,12 +256,17 @@ impl ClientBuilder {
             retry: self.retry.unwrap_or_default(),
             max_response_bytes,
             user_agent,
-            tokens: Arc::new(crate::playback::Tokens::new(
-                token_config,
-                Arc::new(crate::playback::ApiMint(weak.clone())),
-            )),
         });
-        Ok(Client { inner })
+        // The sessions' mint provider shares the connection, not the client: nothing points
+        // back at the client, so dropping its last clone frees the sessions' state, stops the
+        // driver task and, with the provider, the last reference to the key (zeroized).
+        let tokens = Arc::new(crate::playback::Tokens::new(
+            self.token_config.unwrap_or_default(),
+            Arc::new(crate::playback::ApiMint(connection.clone())),
+        ));
+        Ok(Client {
+            inner: Arc::new(Inner { connection, tokens }),
+        })
     }
 }
 

@@ -27,7 +27,7 @@
 //! any request reaches the other origin, so neither `x-ansdev-key`, a user token nor a playback
 //! token in a URL path can be carried there. Response bodies are capped
 //! ([`ClientBuilder::max_response_bytes`], 64 MiB by default), and no wait derived from a server
-//! header (a quota reset) exceeds [`MAX_RESET_WAIT`](sdk_core::rate_limit::MAX_RESET_WAIT), a
+//! header (a quota reset) exceeds [`MAX_RESET_WAIT`], a
 //! day. See the [`transport`] module for the details.
 //!
 //! # Secrets in memory
@@ -66,6 +66,7 @@
 //!   or writes to a core dump.
 
 mod client;
+mod connection;
 mod download;
 mod keys;
 pub mod playback;
@@ -98,6 +99,8 @@ pub use sdk_core::{
     Scope, TokenConfig, TransportError, TransportErrorKind, UserToken, Video, VideoId, VideoPage,
     VideoStatus,
 };
+// What `PlaybackSession::report_rejection` takes and answers.
+pub use sdk_core::{Generation, Refusal, Rejection};
 
 /// The workspace README's Rust examples compile (and, where they need no server, run) as doc
 /// tests.

@@ -14,6 +14,7 @@ export type {
   ProvidedToken,
   QuotaLowEvent,
   RateLimitInfo,
+  RetryOptions,
   TokenOptions,
   TokenRefreshedEvent,
   Video,

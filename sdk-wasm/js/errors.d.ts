@@ -26,20 +26,23 @@ export type CatalogErrorCode =
   | "FREE_TIER_LIMIT_REACHED";
 
 /**
- * Codes of failures no API answer carried: a bad argument or provider answer (`BUILD_ERROR`),
- * the network (`TRANSPORT_ERROR`, `TIMEOUT`), an unreadable answer (`DECODE_ERROR`), a call on
- * a freed object (`PLAYER_FREED`, `CLIENT_FREED`), a class used before `init()` resolved
- * (`NOT_INITIALIZED`) and a browser that can play HLS only natively, where no token can be
- * given per request (`NATIVE_HLS_UNSUPPORTED`).
+ * Codes of failures the SDK reports itself (the catalog's client rows; no server sends them): a
+ * bad argument or provider answer (`BUILD_ERROR`), the network (`TRANSPORT_ERROR`, `TIMEOUT`),
+ * an unreadable answer (`DECODE_ERROR`), an answer the SDK refuses (`REDIRECT_REFUSED`,
+ * `BODY_TOO_LARGE`), a class used before `init()` resolved (`NOT_INITIALIZED`), a call on a
+ * freed object (`PLAYER_FREED`, `CLIENT_FREED`) and a browser that plays HLS only natively,
+ * where no token can be given per request (`NATIVE_HLS_UNSUPPORTED`).
  */
 export type ClientErrorCode =
   | "BUILD_ERROR"
   | "TRANSPORT_ERROR"
   | "TIMEOUT"
   | "DECODE_ERROR"
+  | "REDIRECT_REFUSED"
+  | "BODY_TOO_LARGE"
+  | "NOT_INITIALIZED"
   | "PLAYER_FREED"
   | "CLIENT_FREED"
-  | "NOT_INITIALIZED"
   | "NATIVE_HLS_UNSUPPORTED";
 
 /**
@@ -70,9 +73,10 @@ export class AnsdevError extends Error {
    */
   resetCapped?: true;
   /**
-   * For `TRANSPORT_ERROR`: what failed. `RedirectRefused` (the API answered with a redirect,
-   * which requests carrying the API key never follow) and `BodyTooLarge` (an answer over
-   * `maxResponseBytes`) are final (`retryable: false`).
+   * For `TRANSPORT_ERROR`, `REDIRECT_REFUSED` and `BODY_TOO_LARGE`: what failed.
+   * `RedirectRefused` (the API answered with a redirect, which requests carrying the API key
+   * never follow) and `BodyTooLarge` (an answer over `maxResponseBytes`) are final
+   * (`retryable: false`).
    */
   kind?: "Connect" | "ConnectionReset" | "Cancelled" | "RedirectRefused" | "BodyTooLarge" | "Other";
   /** For a token provider's failure: what the provider threw or rejected with, as it was. */

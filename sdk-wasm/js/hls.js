@@ -14,9 +14,11 @@
 //    it names and the AES key are fetched with the token that is current then, and a VOD's are
 //    held in memory for the player, so ABR switches, seeks and key loads are answered from
 //    memory and need no further token — one token plays the entire video;
-//  - heals a 401 (token expired or invalid) once: reports the refusal with the token's
-//    generation, takes a fresh token and retries before hls.js sees anything. That lazy path
-//    serves whatever is not held: a reload, a live playlist, a prefetch that failed.
+//  - reports every failed load to the player (`handleRefusal`: the status, the body and the
+//    token's generation) and retries with the current token exactly when sdk-core says so —
+//    once for an expired or invalid token — before hls.js sees anything. The loader keeps no
+//    list of statuses and no count of its own. That lazy path serves whatever is not held: a
+//    reload, a live playlist, a prefetch that failed.
 // Segments and other URLs go to the default loader untouched.
 //
 // hls.js's loader objects are typed loosely (`any`) here: hls.js is an optional peer, and the
@@ -230,7 +232,7 @@ export function createLoader(player, Hls, options = {}) {
       }
       const entry = prefetch ? heldFor(player).get(heldKey(context.url)) : undefined;
       if (!entry) {
-        this.loadAuthorized(context, loaderConfig, callbacks, false);
+        this.loadAuthorized(context, loaderConfig, callbacks);
         return;
       }
       entry.then(
@@ -239,7 +241,7 @@ export function createLoader(player, Hls, options = {}) {
         },
         // The prefetch failed: load it now, with a token, as if it had never been tried.
         () => {
-          if (!this.done) this.loadAuthorized(context, loaderConfig, callbacks, false);
+          if (!this.done) this.loadAuthorized(context, loaderConfig, callbacks);
         },
       );
     }
@@ -271,9 +273,8 @@ export function createLoader(player, Hls, options = {}) {
      * @param {any} context
      * @param {any} loaderConfig
      * @param {any} callbacks
-     * @param {boolean} healing
      */
-    loadAuthorized(context, loaderConfig, callbacks, healing) {
+    loadAuthorized(context, loaderConfig, callbacks) {
       let authorizing;
       try {
         authorizing = player.authorizeUrl(context.url);
@@ -284,11 +285,6 @@ export function createLoader(player, Hls, options = {}) {
       authorizing.then(
         (authorized) => {
           if (this.done) return;
-          if (healing) {
-            // A loader instance serves one request: the retry gets a fresh one.
-            this.inner.destroy();
-            this.inner = new Base(this.hlsConfig);
-          }
           if (!authorized) {
             this.inner.load(context, loaderConfig, callbacks);
             return;
@@ -312,18 +308,20 @@ export function createLoader(player, Hls, options = {}) {
               callbacks.onSuccess(response, stats, context, details);
             },
             onError: (/** @type {any} */ error, /** @type {any} */ _tokenized, /** @type {any} */ details, /** @type {any} */ stats) => {
-              // Reported even on the retry: a fresh token refused at once is dropped and the
-              // application is told (`error` event); it is never retried in a loop.
-              const refused = error.code === 401 || error.code === 403;
+              // sdk-core decides, on every failure and on the retry too: it heals an expired token
+              // once; a fresh token refused at once is given up (the application gets an `error`
+              // event), so obeying it never loops.
               let retry = false;
               try {
-                retry =
-                  refused && player.handleRefusal(authorized.generation, error.code, bodyOf(details));
+                retry = player.handleRefusal(authorized.generation, error.code, bodyOf(details));
               } catch {
                 // Freed meanwhile: nothing to heal with; the refusal goes to hls.js.
               }
-              if (retry && !healing) {
-                this.loadAuthorized(context, loaderConfig, callbacks, true);
+              if (retry) {
+                // A loader instance serves one request: the retry gets a fresh one.
+                this.inner.destroy();
+                this.inner = new Base(this.hlsConfig);
+                this.loadAuthorized(context, loaderConfig, callbacks);
                 return;
               }
               callbacks.onError(error, context, details, stats);

@@ -33,6 +33,7 @@ struct ClientInner {
     key: Rc<KeyCell>,
     tokens: Rc<Tokens>,
     limits: Limits,
+    retries: transport::Retries,
 }
 
 impl Drop for AnsdevClient {
@@ -57,6 +58,7 @@ impl AnsdevClient {
             timeout: options::timeout(&options)?,
             max_body: options::max_response_bytes(&options)?,
         };
+        let retries = options::retries(&options)?;
         let key = Rc::new(KeyCell::new(Some(key)));
         let source = MintSource::Api {
             base: base.clone(),
@@ -69,6 +71,7 @@ impl AnsdevClient {
                 key,
                 tokens: Tokens::new(config, source),
                 limits,
+                retries,
             }),
         })
     }
@@ -209,6 +212,7 @@ impl ClientInner {
             |response| endpoint.parse_response(response),
             endpoint.route(),
             self.limits,
+            &self.retries,
         )
         .await
     }
@@ -226,13 +230,39 @@ const CLIENT_TS: &'static str = r#"
 export interface ClientOptions extends TokenOptions {
   /** An API key with scope `video:read`. Held in wasm memory only, zeroized by `free()`. */
   apiKey: string;
-  /** Per-request timeout for the video routes (default 10 000). */
+  /** Per-attempt timeout for the video routes, in milliseconds (default 10 000). */
   timeoutMs?: number;
   /**
+   * An overall deadline per call of the video routes, across all its attempts and waits, in
+   * milliseconds (default: none; `retry.maxAttempts` bounds a call). A retry that could not start
+   * before it is not made, and the call fails with the last attempt's error.
+   */
+  deadlineMs?: number;
+  /** How the video routes (`getVideo`, `listVideos`, `player`) retry; the same rules as the native SDK. */
+  retry?: RetryOptions;
+  /**
    * The largest response body read from the API, in bytes (default 16 MiB). A larger answer
-   * fails with `TRANSPORT_ERROR`, `kind: "BodyTooLarge"`, and is not retried.
+   * fails with `BODY_TOO_LARGE` (`kind: "BodyTooLarge"`) and is not retried.
    */
   maxResponseBytes?: number;
+}
+
+/**
+ * The retry policy of the video routes. Transport failures, timeouts, 5xx and unreadable answers
+ * are retried with jittered exponential backoff; other 4xx never. A used-up quota
+ * (`RATE_LIMIT_EXCEEDED`) is waited for only when its reset is within `maxQuotaWaitMs`.
+ * `mintPlaybackToken` makes one attempt whatever the policy (a retried mint could spend the
+ * quota twice).
+ */
+export interface RetryOptions {
+  /** Total attempts, the first included (1 = never retry). Default 4. */
+  maxAttempts?: number;
+  /** Delay before the first retry, doubling with each further one (before jitter). Default 250. */
+  baseDelayMs?: number;
+  /** Upper bound of any backoff delay. Default 8 000. */
+  maxDelayMs?: number;
+  /** Longest quota-reset wait worth sleeping through. Default 30 000. */
+  maxQuotaWaitMs?: number;
 }
 
 /** Query of `listVideos`. */

@@ -1,10 +1,11 @@
-//! Events for the application: `tokenRefreshed`, `quotaLow` and `error`, delivered to
-//! listeners registered with `on(name, callback)` and removed with `off(name, callback)`.
+//! Events for the application: sdk-core's [`PlaybackEvent`] converted to the JS events
+//! `tokenRefreshed`, `quotaLow` and `error`, delivered to listeners registered with
+//! `on(name, callback)` and removed with `off(name, callback)`. Which events exist and when
+//! they happen is the core's; this file only names and shapes them for JavaScript.
 
 use std::cell::RefCell;
-use std::time::Duration;
 
-use sdk_core::{Error, Generation, RateLimit, VideoId};
+use sdk_core::{PlaybackEvent, RateLimit, VideoId};
 use wasm_bindgen::JsValue;
 
 use crate::js_error::{millis, set, with_cause};
@@ -12,95 +13,66 @@ use crate::js_error::{millis, set, with_cause};
 /// The event names the SDK emits.
 pub(crate) const EVENT_NAMES: [&str; 3] = ["tokenRefreshed", "quotaLow", "error"];
 
-/// Something to tell the application.
-#[derive(Debug)]
-pub(crate) enum Notice {
-    TokenRefreshed {
-        video: VideoId,
-        generation: Generation,
-        expires_in: Duration,
-        rate_limit: Option<RateLimit>,
-    },
-    QuotaLow {
-        video: VideoId,
-        rate_limit: RateLimit,
-    },
-    /// A failure: a mint attempt (with its retry schedule) or a playback request that could
-    /// not be healed.
-    Error {
-        video: VideoId,
-        error: Error,
-        attempt: Option<u32>,
-        retry_in: Option<Duration>,
-        /// What the token provider threw or rejected with, kept as the error's `cause`.
-        cause: Option<JsValue>,
-    },
+/// The JS name of `event`, or `None` for events the browser never emits (`Lagged`: listeners
+/// are called synchronously, nothing is buffered or lost).
+fn js_name(event: &PlaybackEvent) -> Option<&'static str> {
+    match event {
+        PlaybackEvent::TokenRefreshed { .. } => Some("tokenRefreshed"),
+        PlaybackEvent::QuotaLow { .. } => Some("quotaLow"),
+        PlaybackEvent::RefreshFailed { .. } | PlaybackEvent::GaveUp { .. } => Some("error"),
+        _ => None,
+    }
 }
 
-impl Notice {
-    fn name(&self) -> &'static str {
-        match self {
-            Notice::TokenRefreshed { .. } => "tokenRefreshed",
-            Notice::QuotaLow { .. } => "quotaLow",
-            Notice::Error { .. } => "error",
+/// The payload handed to listeners, with the `videoId` every payload carries. `cause` is what
+/// the token provider threw, kept as a failed mint's `error.cause`. Tokens are never part of it.
+fn payload(event: &PlaybackEvent, video: &VideoId, cause: Option<&JsValue>) -> JsValue {
+    let payload: JsValue = match event {
+        PlaybackEvent::TokenRefreshed {
+            generation,
+            expires_in,
+            rate_limit,
+            ..
+        } => {
+            let payload: JsValue = js_sys::Object::new().into();
+            set(
+                &payload,
+                "generation",
+                &JsValue::from_f64(generation.get() as f64),
+            );
+            set(
+                &payload,
+                "expiresIn",
+                &JsValue::from_f64(expires_in.as_secs_f64()),
+            );
+            let rate_limit = rate_limit.as_ref().map_or(JsValue::NULL, rate_limit_to_js);
+            set(&payload, "rateLimit", &rate_limit);
+            payload
         }
-    }
-
-    fn video(&self) -> &VideoId {
-        match self {
-            Notice::TokenRefreshed { video, .. }
-            | Notice::QuotaLow { video, .. }
-            | Notice::Error { video, .. } => video,
+        PlaybackEvent::QuotaLow { rate_limit, .. } => rate_limit_to_js(rate_limit),
+        PlaybackEvent::RefreshFailed {
+            error,
+            attempt,
+            retry_in,
+            ..
+        } => {
+            let payload: JsValue = with_cause(error, cause).into();
+            set(&payload, "attempt", &JsValue::from(*attempt));
+            let retry = retry_in.map_or(JsValue::NULL, |d| JsValue::from_f64(millis(d)));
+            set(&payload, "retryInMs", &retry);
+            payload
         }
-    }
-
-    /// The payload handed to listeners. Tokens are never part of it.
-    fn to_js(&self) -> JsValue {
-        let payload: JsValue = match self {
-            Notice::TokenRefreshed {
-                generation,
-                expires_in,
-                rate_limit,
-                ..
-            } => {
-                let payload: JsValue = js_sys::Object::new().into();
-                set(
-                    &payload,
-                    "generation",
-                    &JsValue::from_f64(generation.get() as f64),
-                );
-                set(
-                    &payload,
-                    "expiresIn",
-                    &JsValue::from_f64(expires_in.as_secs_f64()),
-                );
-                let rate_limit = rate_limit.as_ref().map_or(JsValue::NULL, rate_limit_to_js);
-                set(&payload, "rateLimit", &rate_limit);
-                payload
-            }
-            Notice::QuotaLow { rate_limit, .. } => rate_limit_to_js(rate_limit),
-            Notice::Error {
-                error,
-                attempt,
-                retry_in,
-                cause,
-                ..
-            } => {
-                let payload: JsValue = with_cause(error, cause.as_ref()).into();
-                let attempt = attempt.map_or(JsValue::NULL, JsValue::from);
-                set(&payload, "attempt", &attempt);
-                let retry = retry_in.map_or(JsValue::NULL, |d| JsValue::from_f64(millis(d)));
-                set(&payload, "retryInMs", &retry);
-                payload
-            }
-        };
-        set(
-            &payload,
-            "videoId",
-            &JsValue::from_str(self.video().as_str()),
-        );
-        payload
-    }
+        // A playback request that could not be healed: not a mint, so no attempt and no retry.
+        PlaybackEvent::GaveUp { error, .. } => {
+            let payload: JsValue = with_cause(error, None).into();
+            set(&payload, "attempt", &JsValue::NULL);
+            set(&payload, "retryInMs", &JsValue::NULL);
+            payload
+        }
+        _ => js_sys::Object::new().into(),
+    };
+    set(&payload, "videoId", &JsValue::from_str(video.as_str()));
+    payload
 }
 
 /// `{limit, remaining, resetAt}` (reset as Unix seconds).
@@ -150,21 +122,23 @@ impl Listeners {
         });
     }
 
-    /// Calls every listener of the notice's event. A throwing listener does not stop the
+    /// Calls every listener of the event's JS name. A throwing listener does not stop the
     /// others, nor the SDK; listeners may add or remove listeners while being called.
-    pub(crate) fn emit(&self, notice: &Notice) {
-        let name = notice.name();
+    pub(crate) fn emit(&self, event: &PlaybackEvent, cause: Option<&JsValue>) {
+        let (Some(name), Some(video)) = (js_name(event), event.video()) else {
+            return;
+        };
         let callbacks: Vec<js_sys::Function> = self
             .entries
             .borrow()
             .iter()
-            .filter(|l| l.event == name && l.video.as_ref().is_none_or(|v| v == notice.video()))
+            .filter(|l| l.event == name && l.video.as_ref().is_none_or(|v| v == video))
             .map(|l| l.callback.clone())
             .collect();
         if callbacks.is_empty() {
             return;
         }
-        let payload = notice.to_js();
+        let payload = payload(event, video, cause);
         for callback in callbacks {
             let _ = callback.call1(&JsValue::UNDEFINED, &payload);
         }

@@ -22,7 +22,7 @@ pub(crate) const ERROR_BRAND: &str = "ansdev.error";
 /// `error` as a JS `Error` named `AnsdevError`, with `code` (string), `status` (number or
 /// null), `retryable` (boolean), for a used-up quota `retryAfterMs` (and `resetCapped: true`
 /// when the server's reset time was implausible and the wait was capped at a day), and for a
-/// `TRANSPORT_ERROR` the `kind` of failure (e.g. `RedirectRefused`, `BodyTooLarge`). The
+/// transport failure (`TRANSPORT_ERROR`, `REDIRECT_REFUSED`, `BODY_TOO_LARGE`) its `kind`. The
 /// message is the SDK's own, which never contains a key or a token.
 pub(crate) fn to_js_error(error: &Error) -> js_sys::Error {
     let js = js_sys::Error::new(&error.to_string());

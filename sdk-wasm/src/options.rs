@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "client")]
+use sdk_core::retry::RetryPolicy;
 use sdk_core::{BaseUrl, TokenConfig, VideoId};
 use wasm_bindgen::prelude::*;
 
@@ -134,7 +136,13 @@ pub(crate) fn optional_number(
     options: &JsValue,
     name: &'static str,
 ) -> Result<Option<f64>, JsValue> {
-    let value = get(options, name);
+    nested_number(options, name, name)
+}
+
+/// An optional non-negative number `key` of an options object, named `name` (its path from the
+/// constructor's options, e.g. `retry.maxAttempts`) in the error.
+fn nested_number(options: &JsValue, key: &str, name: &'static str) -> Result<Option<f64>, JsValue> {
+    let value = get(options, key);
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -189,6 +197,43 @@ pub(crate) fn max_response_bytes(options: &JsValue) -> Result<usize, JsValue> {
         Some(bytes) if bytes >= 1.0 => Ok(bytes as usize),
         Some(_) => Err(invalid_argument("maxResponseBytes", "must be at least 1")),
     }
+}
+
+/// How the video routes retry: `retry` (`{ maxAttempts, baseDelayMs, maxDelayMs,
+/// maxQuotaWaitMs }`, each defaulting to the core's [`RetryPolicy`]) and `deadlineMs`.
+#[cfg(feature = "client")]
+pub(crate) fn retries(options: &JsValue) -> Result<crate::transport::Retries, JsValue> {
+    let mut policy = RetryPolicy::default();
+    let retry = get(options, "retry");
+    if !(retry.is_undefined() || retry.is_null()) {
+        if !retry.is_object() {
+            return Err(invalid_argument("retry", "must be an object"));
+        }
+        if let Some(attempts) = nested_number(&retry, "maxAttempts", "retry.maxAttempts")? {
+            if attempts < 1.0 || attempts.fract() != 0.0 {
+                return Err(invalid_argument(
+                    "retry.maxAttempts",
+                    "must be a whole number, at least 1",
+                ));
+            }
+            // `as` saturates: more attempts than a u32 holds is no bound anyway.
+            policy = policy.with_max_attempts(attempts as u32);
+        }
+        let base = nested_number(&retry, "baseDelayMs", "retry.baseDelayMs")?
+            .map(|ms| seconds(ms / 1000.0));
+        let max =
+            nested_number(&retry, "maxDelayMs", "retry.maxDelayMs")?.map(|ms| seconds(ms / 1000.0));
+        if base.is_some() || max.is_some() {
+            let base = base.unwrap_or(policy.base_delay);
+            let max = max.unwrap_or(policy.max_delay);
+            policy = policy.with_delays(base, max);
+        }
+        if let Some(wait) = nested_number(&retry, "maxQuotaWaitMs", "retry.maxQuotaWaitMs")? {
+            policy = policy.with_max_quota_wait(seconds(wait / 1000.0));
+        }
+    }
+    let deadline = optional_number(options, "deadlineMs")?.map(|ms| seconds(ms / 1000.0));
+    Ok(crate::transport::Retries { policy, deadline })
 }
 
 /// Seconds as a duration; out-of-range values (checked finite and non-negative before) saturate

@@ -4,11 +4,11 @@ use std::rc::Rc;
 
 use sdk_core::endpoint::master_playlist_url;
 use sdk_core::hls::{PlaybackUrl, key_delivery_url, parse_stable_key_uri, rewrite_key_lines};
-use sdk_core::{BaseUrl, Error, ErrorCode, Generation, IssuedToken, Rejection, VideoId};
+use sdk_core::{BaseUrl, Error, ErrorCode, Generation, IssuedToken, Refusal, Rejection, VideoId};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::events::{EVENT_NAMES, Notice};
+use crate::events::EVENT_NAMES;
 use crate::js_error::{get, invalid_argument, reject, set};
 use crate::options::{self, PlayerOptions};
 use crate::tokens::{MintSource, Tokens};
@@ -160,9 +160,9 @@ impl AnsdevPlayer {
     }
 
     /// A request made with the token of `generation` was answered `status` with `body`.
-    /// Returns `true` when it should be retried once with a fresh token (the token was expired
-    /// or invalid, or already replaced), `false` when the failure is to be surfaced — in which
-    /// case an `error` event tells the application why.
+    /// Returns `true` when it should be retried with the current token, `false` when the
+    /// answer is to be surfaced as it came. The token manager decides (the loader keeps no
+    /// list of its own); when it gives up, an `error` event tells the application why.
     #[wasm_bindgen(js_name = handleRefusal)]
     pub fn handle_refusal(
         &self,
@@ -172,28 +172,15 @@ impl AnsdevPlayer {
         body: JsValue,
     ) -> bool {
         let inner = &self.inner;
-        let code = refusal_code(status, &body);
-        if !is_token_refusal(&code) {
-            return false;
-        }
+        let refusal = Refusal::new(status, body_code(&body));
         let generation = Generation::from_raw(generation.max(0.0) as u64);
-        match inner
-            .tokens
-            .report_rejection(&inner.video, generation, &code)
-        {
-            Rejection::Remint | Rejection::Stale => true,
-            Rejection::GaveUp(error) => {
-                inner.tokens.listeners.emit(&Notice::Error {
-                    video: inner.video.clone(),
-                    error,
-                    attempt: None,
-                    retry_in: None,
-                    cause: None,
-                });
-                false
-            }
-            _ => false,
-        }
+        // A `GaveUp` verdict reaches the listeners as the core's event, from the pump.
+        matches!(
+            inner
+                .tokens
+                .report_rejection(&inner.video, generation, refusal),
+            Rejection::Remint | Rejection::Stale
+        )
     }
 
     /// Keeps the token refreshed ahead of time while `active` (with the `keepWarm` option).
@@ -272,12 +259,10 @@ impl PlayerInner {
     }
 }
 
-/// The error code of a refused playback request, read from the body's `error.code` (both
-/// envelopes have it) with the host's `JSON.parse`, so the player needs no JSON decoder of its
-/// own. An answer whose body could not be read (a loader that dropped it) but whose status is
-/// 401 is taken as an expired token: the playback routes answer 401 only for token problems,
-/// and one re-mint is the cheap way to find out.
-fn refusal_code(status: u16, body: &JsValue) -> ErrorCode {
+/// The code of a refused playback request's body, `error.code` (both envelopes have it), read
+/// with the host's `JSON.parse` so the player needs no JSON decoder of its own. `None` when the
+/// body is missing or not an envelope: the token manager decides what that means.
+fn body_code(body: &JsValue) -> Option<ErrorCode> {
     let text = if let Some(text) = body.as_string() {
         Some(text)
     } else if body.is_object() {
@@ -285,23 +270,7 @@ fn refusal_code(status: u16, body: &JsValue) -> ErrorCode {
     } else {
         None
     };
-    let code = text
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
+    text.and_then(|text| js_sys::JSON::parse(&text).ok())
         .and_then(|json| get(&get(&json, "error"), "code").as_string())
-        .map(|code| ErrorCode::from_wire(&code));
-    match code {
-        Some(code) if is_token_refusal(&code) => code,
-        _ if status == 401 => ErrorCode::PlaybackTokenExpired,
-        Some(code) => code,
-        None => ErrorCode::Unknown("DECODE_ERROR".into()),
-    }
-}
-
-fn is_token_refusal(code: &ErrorCode) -> bool {
-    matches!(
-        code,
-        ErrorCode::PlaybackTokenExpired
-            | ErrorCode::PlaybackTokenInvalid
-            | ErrorCode::PlaybackTokenMismatch
-    )
+        .map(|code| ErrorCode::from_wire(&code))
 }

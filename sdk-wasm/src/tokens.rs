@@ -17,14 +17,14 @@ use sdk_core::endpoint::{Endpoint, MintPlaybackToken};
 #[cfg(feature = "client")]
 use sdk_core::{ApiKey, BaseUrl};
 use sdk_core::{
-    BuildError, Error, ErrorCode, Generation, IssuedToken, MintRequest, MintedToken, PlaybackToken,
-    Rejection, TokenConfig, TokenEvent, TokenLookup, TokenManager, TransportError,
-    TransportErrorKind, VideoId,
+    BuildError, Error, Generation, IssuedToken, MintRequest, MintedToken, PlaybackEvent,
+    PlaybackToken, Refusal, Rejection, TokenConfig, TokenEvent, TokenLookup, TokenManager,
+    TransportError, TransportErrorKind, VideoId,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::events::{Listeners, Notice};
+use crate::events::Listeners;
 use crate::js_error::{from_provider_failure, get, with_cause};
 use crate::platform;
 #[cfg(feature = "client")]
@@ -139,17 +139,17 @@ impl Tokens {
         }
     }
 
-    /// A request with the token of `generation` was refused with `code`.
+    /// A request with the token of `generation` was refused: the manager's verdict.
     pub(crate) fn report_rejection(
         self: &Rc<Self>,
         video: &VideoId,
         generation: Generation,
-        code: &ErrorCode,
+        refusal: Refusal,
     ) -> Rejection {
         let verdict = self.state.borrow_mut().manager.handle_rejection(
             video,
             generation,
-            code,
+            refusal,
             platform::now(),
         );
         self.pump();
@@ -178,8 +178,9 @@ impl Tokens {
                 mints.push(request);
             }
             while let Some(event) = state.manager.poll_event() {
-                dispatch(event, &mut state.waiters, &mut notices);
+                dispatch(event, &mut state.waiters);
             }
+            notices.extend(std::iter::from_fn(|| state.manager.poll_playback_event()));
             let deadline = state.manager.poll_timeout();
             let arm = deadline.filter(|at| state.timer != Some(*at));
             if arm.is_some() {
@@ -194,13 +195,13 @@ impl Tokens {
             self.mints.set(self.mints.get().saturating_add(1));
             wasm_bindgen_futures::spawn_local(self.clone().mint(request));
         }
-        for notice in &mut notices {
-            if let Notice::Error { video, cause, .. } = notice {
-                *cause = self.cause_of(video);
-            }
-        }
-        for notice in &notices {
-            self.listeners.emit(notice);
+        for event in &notices {
+            // A failed mint's error keeps what the provider threw as its `cause`.
+            let cause = match event {
+                PlaybackEvent::RefreshFailed { video, .. } => self.cause_of(video),
+                _ => None,
+            };
+            self.listeners.emit(event, cause.as_ref());
         }
     }
 
@@ -267,7 +268,7 @@ fn take_waiters(waiters: &mut Vec<(VideoId, Waiter)>, video: &VideoId) -> Vec<Wa
     taken.into_iter().map(|(_, waiter)| waiter).collect()
 }
 
-fn dispatch(event: TokenEvent, waiters: &mut Vec<(VideoId, Waiter)>, notices: &mut Vec<Notice>) {
+fn dispatch(event: TokenEvent, waiters: &mut Vec<(VideoId, Waiter)>) {
     match event {
         TokenEvent::Ready { video, token } => {
             for waiter in take_waiters(waiters, &video) {
@@ -279,33 +280,6 @@ fn dispatch(event: TokenEvent, waiters: &mut Vec<(VideoId, Waiter)>, notices: &m
                 let _ = waiter.send(Err(error.clone()));
             }
         }
-        TokenEvent::Refreshed {
-            video,
-            generation,
-            expires_in,
-            rate_limit,
-        } => notices.push(Notice::TokenRefreshed {
-            video,
-            generation,
-            expires_in,
-            rate_limit,
-        }),
-        TokenEvent::QuotaLow { video, rate_limit } => {
-            notices.push(Notice::QuotaLow { video, rate_limit });
-        }
-        TokenEvent::RefreshFailed {
-            video,
-            error,
-            attempt,
-            retry_in,
-        } => notices.push(Notice::Error {
-            video,
-            error,
-            attempt: Some(attempt),
-            retry_in,
-            // Filled in by `pump`, which knows the provider's last failure.
-            cause: None,
-        }),
         // `Cancel`: a mint past its timeout. An API mint's fetch aborts itself at the same
         // timeout; a provider's promise cannot be aborted, and its late answer is dropped by
         // request id.

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use sdk_core::retry::{RetryDecision, RetryPolicy};
+use sdk_core::retry::{RetryDriver, RetryPolicy, RetryStep};
 use sdk_core::{Error, TransportError, TransportErrorKind};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -144,33 +144,55 @@ async fn read_body(
     }
 }
 
-/// Sends `request` (rebuilt by `make` for every attempt), retrying transient failures as the
-/// core's [`RetryPolicy`] decides (a refused redirect or an oversized body is final).
+/// How a call retries: the core's policy and an optional overall deadline.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Retries {
+    /// What retries and after how long (`retry` option; the core's default otherwise).
+    pub(crate) policy: RetryPolicy,
+    /// Bounds the whole call, all attempts and waits (`deadlineMs` option).
+    pub(crate) deadline: Option<Duration>,
+}
+
+/// Sends `request` (rebuilt by `make` for every attempt) as the core's [`RetryDriver`] decides:
+/// the same attempts, backoff, quota wait and deadline as the native client. This loop only
+/// fetches and sleeps.
 pub(crate) async fn send_with_retry<T>(
     make: impl Fn() -> Result<Request<Bytes>, Error>,
     parse: impl Fn(&Response<Bytes>) -> Result<T, Error>,
     route: sdk_core::endpoint::Route,
     limits: Limits,
+    retries: &Retries,
 ) -> Result<T, Error> {
-    let policy = RetryPolicy::default();
-    let mut attempt = 1;
+    let mut driver = RetryDriver::new(route, retries.policy.clone()).with_timeout(limits.timeout);
+    if let Some(deadline) = retries.deadline {
+        driver = driver.with_deadline(deadline, platform::now());
+    }
     loop {
-        let result = match send(make()?, limits).await {
-            Ok(response) => parse(&response),
-            Err(error) => Err(error),
+        let attempt = Limits {
+            timeout: driver.budget(platform::now()),
+            ..limits
         };
-        let error = match result {
+        let error = match send(make()?, attempt)
+            .await
+            .and_then(|response| parse(&response))
+        {
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
-        match policy.decide(route, attempt, &error, platform::random_unit()) {
-            RetryDecision::RetryAfter(delay) => {
-                platform::sleep(delay).await;
-                attempt += 1;
+        match driver.handle_failure(error, platform::now(), unix_now(), platform::random_unit()) {
+            RetryStep::RetryAt(at) => {
+                platform::sleep(at.saturating_duration_since(platform::now())).await;
             }
-            _ => return Err(error),
+            RetryStep::Fail(error) => return Err(error),
         }
     }
+}
+
+/// The host's wall clock in Unix seconds (`Date.now()`): dates a quota reset when the refusal
+/// had no `Date` header (browsers hide it from cross-origin answers unless exposed).
+fn unix_now() -> Option<u64> {
+    let millis = js_sys::Date::now();
+    (millis.is_finite() && millis >= 0.0).then(|| (millis / 1000.0) as u64)
 }
 
 fn to_fetch_request(

@@ -68,7 +68,7 @@ async function redirecting(status) {
 
 function refusedRedirect(error) {
   assert.equal(error.name, 'AnsdevError');
-  assert.equal(error.code, 'TRANSPORT_ERROR');
+  assert.equal(error.code, 'REDIRECT_REFUSED');
   assert.equal(error.kind, 'RedirectRefused');
   assert.equal(error.retryable, false);
   assert.ok(!error.message.includes(KEY) && !error.message.includes('127.0.0.1'), error.message);
@@ -114,7 +114,7 @@ test("c3: a client's players mint through the API without following a redirect e
 
 function tooLarge(error) {
   assert.equal(error.name, 'AnsdevError');
-  assert.equal(error.code, 'TRANSPORT_ERROR');
+  assert.equal(error.code, 'BODY_TOO_LARGE');
   assert.equal(error.kind, 'BodyTooLarge');
   assert.equal(error.retryable, false);
   return true;
@@ -177,5 +177,76 @@ test('s1: maxResponseBytes must be a positive number', () => {
       (e) => e.name === 'AnsdevError' && e.code === 'BUILD_ERROR' && /maxResponseBytes/.test(e.message),
       String(bad),
     );
+  }
+});
+
+/** An Ansdev error envelope. */
+function refusal(code, message) {
+  return JSON.stringify({ success: false, error: { code, message } });
+}
+
+test('r3: the browser client honours a custom retry policy', async () => {
+  const api = await serve((_request, response) => json(response, 500, refusal('INTERNAL_ERROR', 'Internal server error.')));
+  try {
+    const once = new AnsdevClient({ apiKey: KEY, baseUrl: api.url, retry: { maxAttempts: 1 } });
+    await assert.rejects(once.getVideo('vid_1'), (e) => e.code === 'INTERNAL_ERROR' && e.retryable === true);
+    assert.equal(api.seen.length, 1, 'maxAttempts: 1 never retries');
+    const three = new AnsdevClient({
+      apiKey: KEY,
+      baseUrl: api.url,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    await assert.rejects(three.getVideo('vid_1'), (e) => e.code === 'INTERNAL_ERROR');
+    assert.equal(api.seen.length, 1 + 3, 'maxAttempts: 3 sends three attempts');
+    once.free();
+    three.free();
+  } finally {
+    await api.close();
+  }
+});
+
+test('r3: a retry policy option that makes no sense is a BUILD_ERROR naming it', () => {
+  for (const retry of [{ maxAttempts: 0 }, { maxAttempts: 1.5 }, { baseDelayMs: -1 }, 'often']) {
+    assert.throws(
+      () => new AnsdevClient({ apiKey: KEY, retry }),
+      (e) => e.code === 'BUILD_ERROR' && /retry/.test(e.message),
+      JSON.stringify(retry),
+    );
+  }
+});
+
+test('r3: the browser client waits for a near quota reset as native does, by its own clock', async () => {
+  // No Date header (a browser hides it from a cross-origin answer): the reset is dated by the
+  // client's wall clock. The first answer is the used-up quota, the next the video.
+  const api = await serve((_request, response) => {
+    response.sendDate = false;
+    if (api.seen.length === 1) {
+      const reset = Math.floor(Date.now() / 1000) + 1;
+      response.writeHead(429, {
+        'content-type': 'application/json',
+        'x-ratelimit-limit': '1000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(reset),
+      });
+      response.end(refusal('RATE_LIMIT_EXCEEDED', 'Daily limit of 1000 playback tokens exceeded.'));
+    } else {
+      json(response, 200, videoBody());
+    }
+  });
+  try {
+    const waits = new AnsdevClient({ apiKey: KEY, baseUrl: api.url });
+    const started = Date.now();
+    assert.equal((await waits.getVideo('vid_1')).id, 'vid_1');
+    assert.equal(api.seen.length, 2, 'retried once, after the reset');
+    assert.ok(Date.now() - started >= 900, 'it waited for the reset');
+    waits.free();
+
+    api.seen.length = 0;
+    const impatient = new AnsdevClient({ apiKey: KEY, baseUrl: api.url, retry: { maxQuotaWaitMs: 0 } });
+    await assert.rejects(impatient.getVideo('vid_1'), (e) => e.code === 'RATE_LIMIT_EXCEEDED' && e.retryAfterMs >= 0);
+    assert.equal(api.seen.length, 1, 'a reset beyond maxQuotaWaitMs is not waited for');
+    impatient.free();
+  } finally {
+    await api.close();
   }
 });

@@ -242,3 +242,69 @@ async fn a_failing_mint_is_retried_and_a_quota_refusal_surfaces_at_once() {
     assert_code(&again, "RATE_LIMIT_EXCEEDED", 429);
     assert_eq!(other.mint_count(), 1, "no mint while minting is paused");
 }
+
+/// The browser half of the story in `sdk-native/tests/refusals.rs`, against the same server: a
+/// player of the encrypted demo video whose provider hands out a token minted for the plain
+/// one. The server answers 403 `PLAYBACK_TOKEN_MISMATCH`; sdk-core gives up at once (no retry,
+/// no second mint) and the application gets an `error` event with that code.
+#[wasm_bindgen_test]
+async fn a_mismatch_is_handled_identically_in_native_and_browser_against_the_server() {
+    let (base, _) = server();
+    let client = client();
+    let other = settle(client.mint_playback_token("vid_demo_plain".into()))
+        .await
+        .unwrap();
+    let video = settle(client.get_video(ENCRYPTED.into())).await.unwrap();
+    let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counted = calls.clone();
+    let provider = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |_video: JsValue| {
+        counted.set(counted.get() + 1);
+        js_sys::Promise::resolve(&other).into()
+    });
+    let player = AnsdevPlayer::new(
+        obj(&[
+            ("baseUrl", JsValue::from_str(base)),
+            ("jobId", get(&video, "jobId")),
+            ("videoId", JsValue::from_str(ENCRYPTED)),
+            ("tokenProvider", provider.into_js_value()),
+        ])
+        .unchecked_into(),
+    )
+    .unwrap();
+    let errors = Array::new();
+    let sink = errors.clone();
+    let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        sink.push(&event);
+    });
+    player
+        .on("error".into(), listener.into_js_value().unchecked_into())
+        .unwrap();
+
+    let key_uri = format!("ansdev-key://{}", player.job_id());
+    let authorized = settle(player.authorize_url(key_uri)).await.unwrap();
+    let (status, body) = fetch(
+        &get(&authorized, "url").as_string().unwrap(),
+        JsValue::UNDEFINED,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let generation = get(&authorized, "generation").as_f64().unwrap();
+    let body: JsValue = Uint8Array::from(body.as_slice()).into();
+    assert!(
+        !player.handle_refusal(generation, status, body),
+        "no fresh token heals a mismatch: not retried"
+    );
+    assert_eq!(errors.length(), 1);
+    let gave_up = errors.get(0);
+    assert!(gave_up.is_instance_of::<js_sys::Error>(), "{gave_up:?}");
+    assert_eq!(
+        get(&gave_up, "code").as_string().as_deref(),
+        Some("PLAYBACK_TOKEN_MISMATCH")
+    );
+    // The verdict (AuthGaveUp), not an HTTP answer: no status, no attempt.
+    assert!(get(&gave_up, "status").is_null(), "{gave_up:?}");
+    assert!(get(&gave_up, "attempt").is_null());
+    // The token is kept (it is right for its own video): no second mint.
+    settle(player.token()).await.unwrap();
+    assert_eq!(calls.get(), 1);
+}

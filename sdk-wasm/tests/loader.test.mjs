@@ -145,6 +145,74 @@ test('a token refused again right after the re-mint reaches hls.js once, with an
   assert.equal(errors[0].attempt, null);
 });
 
+/** An Ansdev error envelope with `code`. */
+const envelope = (code, status) =>
+  JSON.stringify({ success: false, error: { code, message: 'refused', status } });
+
+// The same story as sdk-native/tests/refusals.rs: a token bound to another video is refused with
+// 403 PLAYBACK_TOKEN_MISMATCH; sdk-core gives up at once (AuthGaveUp with that code), nothing is
+// re-minted, and the application is told.
+test('a_mismatch_is_handled_identically_in_native_and_browser', async () => {
+  const { player, minted } = playerWith(['tokOtherVideo', 'unused']);
+  const errors = [];
+  player.on('error', (error) => errors.push(error));
+  const { Hls, seen } = fakeHls(() => ({
+    status: 403,
+    details: fakeXhr(envelope('PLAYBACK_TOKEN_MISMATCH', 403)),
+  }));
+  const { loader: Loader } = createHlsConfig(player, Hls);
+  for (const context of [masterContext(), keyContext()]) {
+    const result = await load(Loader, context);
+    assert.equal(result.ok, false);
+    assert.equal(result.error.code, 403, 'hls.js sees the refusal as it came');
+  }
+  assert.equal(seen.length, 2, 'each request sent once: no retry');
+  assert.deepEqual(minted, ['vid_1'], 'the token is kept: no quota spent re-minting');
+  assert.deepEqual(
+    errors.map((e) => [e.code, e.attempt]),
+    [
+      ['PLAYBACK_TOKEN_MISMATCH', null],
+      ['PLAYBACK_TOKEN_MISMATCH', null],
+    ],
+  );
+});
+
+test('a 401 naming another code, a bodiless 403 and a 500 go to hls.js without a re-mint', async () => {
+  const answers = [
+    { status: 401, details: fakeXhr(envelope('INVALID_API_KEY', 401)) },
+    { status: 403, details: fakeXhr('<html>Forbidden</html>') },
+    { status: 500, details: fakeXhr(envelope('PLAYBACK_TOKEN_EXPIRED', 500)) },
+  ];
+  for (const answer of answers) {
+    const { player, minted } = playerWith(['tokA', 'tokB']);
+    const errors = [];
+    player.on('error', (error) => errors.push(error));
+    const { Hls, seen } = fakeHls(() => answer);
+    const { loader: Loader } = createHlsConfig(player, Hls);
+    const result = await load(Loader, levelContext('720p'));
+    assert.equal(result.error.code, answer.status);
+    assert.equal(seen.length, 1, `${answer.status}: not retried`);
+    assert.equal(minted.length, 1, `${answer.status}: not re-minted`);
+    assert.equal(errors.length, 0, `${answer.status}: not the token's fault`);
+  }
+});
+
+test('the loader asks sdk-core about every failed load and keeps no status list of its own', async () => {
+  const { player } = playerWith(['tokA', 'tokB']);
+  const asked = [];
+  const decide = player.handleRefusal.bind(player);
+  player.handleRefusal = (generation, status, body) => {
+    asked.push(status);
+    return decide(generation, status, body);
+  };
+  const statuses = [503, 404, 401];
+  const { Hls } = fakeHls(() => ({ status: statuses.shift() ?? 200, data: MEDIA }));
+  const { loader: Loader } = createHlsConfig(player, Hls, { prefetch: false });
+  for (let i = 0; i < 3; i += 1) await load(Loader, levelContext('720p'));
+  // The bodiless 401 was healed (sdk-core's call), so its retry answered 200.
+  assert.deepEqual(asked, [503, 404, 401]);
+});
+
 test('a provider failure reaches hls.js as a load error and the app as an AnsdevError', async () => {
   const player = new AnsdevPlayer({
     baseUrl: BASE,

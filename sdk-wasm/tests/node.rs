@@ -546,7 +546,7 @@ mod api_key_mode {
         .unwrap();
         for id in ["vid_declared", "vid_streamed"] {
             let error = settle(client.get_video(id.into())).await.unwrap_err();
-            assert_ansdev_error(&error, "TRANSPORT_ERROR", None, false);
+            assert_ansdev_error(&error, "BODY_TOO_LARGE", None, false);
             assert_eq!(
                 get(&error, "kind").as_string().as_deref(),
                 Some("BodyTooLarge"),

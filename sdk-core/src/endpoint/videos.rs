@@ -257,7 +257,7 @@ impl Endpoint for MintPlaybackToken<'_> {
                 .as_mut()
                 .map(|url| Zeroizing::new(url.take())),
             // A malformed header must not throw away a token that already spent quota.
-            rate_limit: RateLimit::from_headers(response.headers()).ok().flatten(),
+            rate_limit: RateLimit::from_headers(response.headers()),
         })
     }
 }

@@ -35,7 +35,7 @@ pub struct TokenConfig {
     /// How long minting pauses after a quota refusal whose reset time is unknown. Default
     /// **60 s**.
     pub quota_fallback_wait: Duration,
-    /// Emit [`TokenEvent::QuotaLow`](super::TokenEvent::QuotaLow) when the remaining quota after
+    /// Emit [`PlaybackEvent::QuotaLow`](super::PlaybackEvent::QuotaLow) when the remaining quota after
     /// a mint is at or below this fraction of the daily limit. Default **0.1** (10 %).
     pub quota_low_fraction: f64,
     /// Refresh tokens of active videos ahead of time, so callers never wait for a mint.

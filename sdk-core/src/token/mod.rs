@@ -17,7 +17,7 @@
 //! ```
 //! use std::time::Duration;
 //! use sdk_core::clock::Instant;
-//! use sdk_core::token::{TokenConfig, TokenEvent, TokenLookup, TokenManager};
+//! use sdk_core::token::{PlaybackEvent, TokenConfig, TokenEvent, TokenLookup, TokenManager};
 //! use sdk_core::{MintedToken, PlaybackToken, VideoId};
 //!
 //! let video = VideoId::new("vid_8f3a2c")?;
@@ -41,7 +41,11 @@
 //!     }
 //!     other => panic!("expected Ready, got {other:?}"),
 //! }
-//! while tokens.poll_event().is_some() {} // Refreshed: for logs and metrics.
+//! // What the application is told (the token itself never is).
+//! assert!(matches!(
+//!     tokens.poll_playback_event(),
+//!     Some(PlaybackEvent::TokenRefreshed { .. })
+//! ));
 //!
 //! // Four minutes later the token is still handed out; nothing is scheduled meanwhile.
 //! assert_eq!(tokens.poll_timeout(), None);
@@ -57,12 +61,12 @@
 //!
 //! A real driver also sleeps until [`TokenManager::poll_timeout`] and then calls
 //! [`TokenManager::handle_timeout`], and aborts requests named by [`TokenEvent::Cancel`].
+//! [`TokenEvent`]s are the driver's wake-ups; [`PlaybackEvent`]s, drained with
+//! [`TokenManager::poll_playback_event`], are what every front end tells the application.
 
 mod backoff;
 mod config;
 mod manager;
-mod outcome;
-mod rejection;
 mod slot;
 mod slots;
 mod types;
@@ -70,5 +74,6 @@ mod types;
 pub use config::TokenConfig;
 pub use manager::TokenManager;
 pub use types::{
-    Generation, IssuedToken, MintRequest, Rejection, RequestId, TokenEvent, TokenLookup,
+    Generation, IssuedToken, MintRequest, PlaybackEvent, Refusal, Rejection, RequestId, TokenEvent,
+    TokenLookup,
 };

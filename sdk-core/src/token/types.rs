@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::catalog::ErrorCode;
 use crate::clock::Instant;
 use crate::error::Error;
 use crate::model::VideoId;
@@ -115,8 +116,10 @@ pub enum TokenLookup {
     Failed(Error),
 }
 
-/// Something the front end should act on, drained with
-/// [`TokenManager::poll_event`](super::TokenManager::poll_event).
+/// What the front end's driver acts on, drained with
+/// [`TokenManager::poll_event`](super::TokenManager::poll_event): wake-ups for callers waiting
+/// on a token, and mints to abort. Internal plumbing between the manager and its driver; what
+/// an application is told is a [`PlaybackEvent`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum TokenEvent {
@@ -134,11 +137,26 @@ pub enum TokenEvent {
         /// Why no token could be had.
         error: Error,
     },
-    /// A new token was taken in (minted or inserted).
-    Refreshed {
+    /// The front end should abort this mint request: its answer is no longer wanted.
+    Cancel {
+        /// The request to abort.
+        id: RequestId,
+    },
+}
+
+/// Something an application may want to know about its playback tokens: the one app-facing
+/// event type of every front end, drained with
+/// [`TokenManager::poll_playback_event`](super::TokenManager::poll_playback_event). The Rust
+/// client streams it as is (`sdk_native::PlaybackEvent`); the browser package converts it to
+/// its `tokenRefreshed`, `quotaLow` and `error` events. It never carries a token.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum PlaybackEvent {
+    /// A new token was taken in (minted, or inserted from elsewhere).
+    TokenRefreshed {
         /// The video.
         video: VideoId,
-        /// Its generation.
+        /// The token's generation.
         generation: Generation,
         /// Its announced lifetime.
         expires_in: Duration,
@@ -153,7 +171,7 @@ pub enum TokenEvent {
         /// The quota state.
         rate_limit: RateLimit,
     },
-    /// A mint attempt failed.
+    /// A mint attempt failed; `retry_in` says whether (and when) it is retried by itself.
     RefreshFailed {
         /// The video.
         video: VideoId,
@@ -164,11 +182,79 @@ pub enum TokenEvent {
         /// When the manager will try again by itself; `None` when it will not.
         retry_in: Option<Duration>,
     },
-    /// The front end should abort this mint request: its answer is no longer wanted.
-    Cancel {
-        /// The request to abort.
-        id: RequestId,
+    /// A playback request's token was refused and a fresh token will not help: the
+    /// [`Rejection::GaveUp`] verdict, told to the application too (a player such as hls.js only
+    /// sees the HTTP failure).
+    GaveUp {
+        /// The video.
+        video: VideoId,
+        /// [`Error::AuthGaveUp`] with the refusal's code.
+        error: Error,
     },
+    /// Never emitted by the manager: a front end's delivery reports lost events. `missed`
+    /// events were dropped (the oldest) because the reader fell behind; the newest follow.
+    Lagged {
+        /// How many events were lost.
+        missed: u64,
+    },
+}
+
+impl PlaybackEvent {
+    /// The video the event is about (`None` for [`Lagged`](Self::Lagged)).
+    #[must_use]
+    pub fn video(&self) -> Option<&VideoId> {
+        match self {
+            PlaybackEvent::TokenRefreshed { video, .. }
+            | PlaybackEvent::QuotaLow { video, .. }
+            | PlaybackEvent::RefreshFailed { video, .. }
+            | PlaybackEvent::GaveUp { video, .. } => Some(video),
+            PlaybackEvent::Lagged { .. } => None,
+        }
+    }
+}
+
+/// What a front end knows about a refused playback request: the HTTP status, and the body's
+/// `error.code` when the body could be read. Hand it to
+/// [`TokenManager::handle_rejection`](super::TokenManager::handle_rejection), which decides
+/// everything else — front ends keep no list of codes or statuses of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Refusal {
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The code of the answer's error envelope; `None` when the body was missing or unreadable
+    /// (a loader that dropped it, a proxy's page).
+    pub code: Option<ErrorCode>,
+}
+
+impl Refusal {
+    /// A refusal answered `status`, with the body's code if one could be read.
+    #[must_use]
+    pub fn new(status: u16, code: Option<ErrorCode>) -> Self {
+        Self { status, code }
+    }
+
+    /// The refusal an error describes, or `None` when no answer arrived (a transport failure,
+    /// a timeout, a request that could not be built).
+    #[must_use]
+    pub fn from_error(error: &Error) -> Option<Self> {
+        let status = error.status()?.as_u16();
+        let code = match error {
+            Error::Api(api) => Some(api.code.clone()),
+            Error::QuotaExhausted(_) => Some(ErrorCode::RateLimitExceeded),
+            _ => None,
+        };
+        Some(Self { status, code })
+    }
+}
+
+/// A refusal with `code`, answered with the status the catalog gives it (an unknown code with
+/// none, which is never a token refusal).
+impl From<&ErrorCode> for Refusal {
+    fn from(code: &ErrorCode) -> Self {
+        let status = code.info().map_or(0, |info| info.status);
+        Self::new(status, Some(code.clone()))
+    }
 }
 
 /// What a player should do after its token was refused, see

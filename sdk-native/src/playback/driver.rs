@@ -1,8 +1,8 @@
 //! The driver: one task that owns the [`TokenManager`] and does its I/O.
 //!
 //! The loop is the quinn one: take commands, drain `poll_transmit` into mint futures, feed their
-//! answers back, sleep until `poll_timeout`, and turn events into answers for waiting callers and
-//! into [`PlaybackEvent`]s for the application.
+//! answers back, sleep until `poll_timeout`, turn the manager's wake-ups into answers for waiting
+//! callers, and pass its [`PlaybackEvent`]s on to the application.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use futures_util::future::{AbortHandle, Abortable};
 use futures_util::stream::FuturesUnordered;
 use sdk_core::clock::Instant;
 use sdk_core::{
-    Error, ErrorCode, Generation, IssuedToken, Rejection, RequestId, TokenConfig, TokenEvent,
+    Error, Generation, IssuedToken, Refusal, Rejection, RequestId, TokenConfig, TokenEvent,
     TokenLookup, TokenManager, VideoId,
 };
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -28,7 +28,7 @@ pub(crate) enum Command {
     Rejected {
         video: VideoId,
         generation: Generation,
-        code: ErrorCode,
+        refusal: Refusal,
         reply: oneshot::Sender<Rejection>,
     },
     SetActive {
@@ -83,7 +83,12 @@ async fn run(
             });
         }
         while let Some(event) = manager.poll_event() {
-            dispatch(event, &mut waiters, &mut aborts, &events);
+            dispatch(event, &mut waiters, &mut aborts);
+        }
+        while let Some(event) = manager.poll_playback_event() {
+            log(&event);
+            // No subscriber is not an error: events are for whoever listens.
+            let _ = events.send(event);
         }
         let deadline = manager.poll_timeout();
         tokio::select! {
@@ -132,10 +137,10 @@ fn handle_command(
         Command::Rejected {
             video,
             generation,
-            code,
+            refusal,
             reply,
         } => {
-            let _ = reply.send(manager.handle_rejection(&video, generation, &code, now));
+            let _ = reply.send(manager.handle_rejection(&video, generation, refusal, now));
         }
         Command::SetActive { video, active } => manager.set_active(&video, active, now),
     }
@@ -145,7 +150,6 @@ fn dispatch(
     event: TokenEvent,
     waiters: &mut Waiters,
     aborts: &mut HashMap<RequestId, AbortHandle>,
-    events: &broadcast::Sender<PlaybackEvent>,
 ) {
     match event {
         TokenEvent::Ready { video, token } => {
@@ -163,37 +167,31 @@ fn dispatch(
                 handle.abort();
             }
         }
-        TokenEvent::Refreshed {
-            video,
-            generation,
-            expires_in,
-            rate_limit,
+        _ => {}
+    }
+}
+
+/// What the application is told, in the log too (never a token).
+fn log(event: &PlaybackEvent) {
+    match event {
+        PlaybackEvent::TokenRefreshed {
+            video, generation, ..
         } => {
             tracing::debug!(%video, generation = generation.get(), "playback token refreshed");
-            let _ = events.send(PlaybackEvent::TokenRefreshed {
-                video,
-                generation,
-                expires_in,
-                rate_limit,
-            });
         }
-        TokenEvent::QuotaLow { video, rate_limit } => {
+        PlaybackEvent::QuotaLow { video, rate_limit } => {
             tracing::warn!(%video, remaining = rate_limit.remaining, limit = rate_limit.limit, "playback-token quota low");
-            let _ = events.send(PlaybackEvent::QuotaLow { video, rate_limit });
         }
-        TokenEvent::RefreshFailed {
+        PlaybackEvent::RefreshFailed {
             video,
             error,
             attempt,
-            retry_in,
+            ..
         } => {
             tracing::warn!(%video, code = %error.code(), attempt, "playback token refresh failed");
-            let _ = events.send(PlaybackEvent::RefreshFailed {
-                video,
-                error,
-                attempt,
-                retry_in,
-            });
+        }
+        PlaybackEvent::GaveUp { video, error } => {
+            tracing::warn!(%video, code = %error.code(), "playback token refused; gave up");
         }
         _ => {}
     }

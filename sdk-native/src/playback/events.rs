@@ -1,58 +1,20 @@
-//! The events an application sees about its playback tokens, and the stream that delivers them.
+//! The stream that delivers the events an application sees about its playback tokens.
+//!
+//! The events themselves are sdk-core's [`PlaybackEvent`], the one app-facing type every front
+//! end shares; this file only delivers them. [`PlaybackEvent::Lagged`] is this delivery's own:
+//! a subscriber that fell behind reads it in place of the events it lost.
 
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use futures_core::Stream;
-use sdk_core::{Error, Generation, RateLimit, VideoId};
+pub use sdk_core::PlaybackEvent;
 use tokio::sync::broadcast;
 
 /// How many events wait for each subscriber of [`Client::playback_events`](crate::Client::playback_events)
 /// before the oldest are dropped: a few minutes of a busy player's events.
 pub const EVENT_BUFFER: usize = 64;
-
-/// Something the application may want to know about its playback tokens.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum PlaybackEvent {
-    /// A new token was minted.
-    TokenRefreshed {
-        /// The video.
-        video: VideoId,
-        /// The token's generation.
-        generation: Generation,
-        /// Its lifetime.
-        expires_in: Duration,
-        /// The quota state after the mint, when reported.
-        rate_limit: Option<RateLimit>,
-    },
-    /// The daily quota is running low.
-    QuotaLow {
-        /// The video whose mint reported it.
-        video: VideoId,
-        /// The quota state.
-        rate_limit: RateLimit,
-    },
-    /// This subscriber fell more than [`EVENT_BUFFER`] events behind: `missed` events were
-    /// dropped (the oldest); the stream carries on with the newest.
-    Lagged {
-        /// How many events were lost.
-        missed: u64,
-    },
-    /// A mint failed; `retry_in` says whether (and when) it is retried by itself.
-    RefreshFailed {
-        /// The video.
-        video: VideoId,
-        /// Why.
-        error: Error,
-        /// Failed attempts in a row.
-        attempt: u32,
-        /// When the next attempt happens, if any.
-        retry_in: Option<Duration>,
-    },
-}
 
 /// The stream [`Client::playback_events`](crate::Client::playback_events) returns.
 pub struct PlaybackEvents {
@@ -93,6 +55,7 @@ impl fmt::Debug for PlaybackEvents {
 #[cfg(test)]
 mod tests {
     use futures_util::StreamExt;
+    use sdk_core::{RateLimit, VideoId};
 
     use super::*;
 

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use sdk_core::clock::Instant;
 use sdk_core::{
-    AesKey, Error, ErrorCode, Generation, IssuedToken, PlaybackToken, Rejection, TokenConfig,
-    Video, VideoId,
+    AesKey, Error, Generation, IssuedToken, PlaybackToken, Refusal, Rejection, TokenConfig, Video,
+    VideoId,
 };
 use tokio::sync::{broadcast, mpsc, oneshot};
 
@@ -119,7 +119,9 @@ impl Client {
     }
 
     /// The events of every playback session of this client, from now on, as a
-    /// [`Stream`](futures_core::Stream) (read it with `futures_util::StreamExt::next`).
+    /// [`Stream`](futures_core::Stream) (read it with `futures_util::StreamExt::next`). They are
+    /// sdk-core's [`PlaybackEvent`]s, the same the browser package turns into its JS events:
+    /// tokens refreshed, the quota running low, mints failed, refusals given up on.
     ///
     /// Each call subscribes anew. Events wait in a buffer of [`EVENT_BUFFER`] per subscriber; a
     /// subscriber that falls further behind loses the oldest and reads one
@@ -199,12 +201,14 @@ impl PlaybackSession {
         token.time_left(Instant::from_duration(self.tokens.origin.elapsed()))
     }
 
-    /// Tells the manager that `generation`'s token was refused with `code`: returns whether to
-    /// retry with a fresh token ([`Rejection::Remint`] / [`Rejection::Stale`]) or give up.
+    /// Tells the manager that a request with `generation`'s token was refused: returns whether
+    /// to retry with the current token ([`Rejection::Remint`] / [`Rejection::Stale`]), give up
+    /// ([`Rejection::GaveUp`]) or surface the answer as it came ([`Rejection::Unrelated`]).
+    /// sdk-core decides; see [`TokenManager::handle_rejection`](sdk_core::TokenManager::handle_rejection).
     pub async fn report_rejection(
         &self,
         generation: Generation,
-        code: ErrorCode,
+        refusal: Refusal,
     ) -> Result<Rejection, Error> {
         let (reply, answer) = oneshot::channel();
         self.tokens
@@ -212,7 +216,7 @@ impl PlaybackSession {
             .send(Command::Rejected {
                 video: self.video.clone(),
                 generation,
-                code,
+                refusal,
                 reply,
             })
             .map_err(|_| driver_gone())?;
@@ -231,36 +235,29 @@ impl PlaybackSession {
             .map_err(|_| driver_gone())
     }
 
-    /// Runs `call` with a fresh token; if the API refuses the token as expired or invalid, reports
-    /// it, takes a new token and runs `call` once more. A second refusal is
-    /// [`Error::AuthGaveUp`].
+    /// Runs `call` with a fresh token; when the answer refuses the token, asks the token
+    /// manager what to do and obeys: run `call` again with the current token, or fail. The
+    /// manager heals an expired or invalid token once; a fresh token refused again at once, or
+    /// a token bound to another video, is [`Error::AuthGaveUp`].
     pub async fn with_token<T, F, Fut>(&self, call: F) -> Result<T, Error>
     where
         F: Fn(PlaybackToken) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
-        let mut healed = false;
         loop {
             let issued = self.token().await?;
             let err = match call(issued.token.clone()).await {
                 Ok(value) => return Ok(value),
                 Err(err) => err,
             };
-            let code = err.code();
-            let token_refused = matches!(
-                code,
-                ErrorCode::PlaybackTokenExpired | ErrorCode::PlaybackTokenInvalid
-            );
-            if !token_refused {
+            // No answer at all (transport, timeout): nothing about the token to report.
+            let Some(refusal) = Refusal::from_error(&err) else {
                 return Err(err);
-            }
-            match self
-                .report_rejection(issued.generation, code.clone())
-                .await?
-            {
-                Rejection::Remint | Rejection::Stale if !healed => healed = true,
+            };
+            match self.report_rejection(issued.generation, refusal).await? {
+                Rejection::Remint | Rejection::Stale => {}
                 Rejection::GaveUp(error) => return Err(error),
-                _ => return Err(Error::AuthGaveUp { code }),
+                _ => return Err(err),
             }
         }
     }

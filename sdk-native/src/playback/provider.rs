@@ -2,13 +2,12 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use sdk_core::endpoint::{Endpoint, MintPlaybackToken};
-use sdk_core::{Error, MintedToken, TransportError, TransportErrorKind, VideoId};
+use sdk_core::{Error, MintedToken, VideoId};
 
-use crate::Client;
-use crate::client::Inner;
+use crate::connection::{Connection, wipe_body};
 use crate::transport::BoxFuture;
 
 /// Supplies playback tokens for a video, e.g. by calling the application's own backend, so that
@@ -60,26 +59,20 @@ where
     }
 }
 
-/// Mints through the API with the client's key: one attempt per call, since the token manager
-/// owns the retry schedule for mints.
-pub(crate) struct ApiMint(pub(crate) Weak<Inner>);
+/// Mints through the API with the client's connection: one attempt per call, since the token
+/// manager owns the retry schedule for mints.
+pub(crate) struct ApiMint(pub(crate) Arc<Connection>);
 
 impl TokenProvider for ApiMint {
     fn mint(&self, video: &VideoId) -> BoxFuture<'_, Result<MintedToken, Error>> {
         let video = video.clone();
-        let client = self.0.upgrade().map(|inner| Client { inner });
         Box::pin(async move {
-            let client = client.ok_or_else(|| {
-                Error::Transport(TransportError::new(
-                    TransportErrorKind::Cancelled,
-                    "the client was dropped",
-                ))
-            })?;
-            let endpoint = MintPlaybackToken::new(client.api_key()?, video);
-            let request = endpoint.to_request(client.base_url())?;
-            let response = client.exchange(request).await?;
+            let connection = &self.0;
+            let endpoint = MintPlaybackToken::new(connection.api_key()?, video);
+            let request = endpoint.to_request(&connection.base)?;
+            let response = connection.exchange(request).await?;
             let minted = endpoint.parse_response(&response);
-            crate::client::wipe_body(endpoint.route(), response);
+            wipe_body(endpoint.route(), response);
             minted
         })
     }

@@ -77,7 +77,7 @@ test('c3 (Chromium): a redirect to another origin never carries x-ansdev-key the
     );
     assert.deepEqual(outcome, {
       name: 'AnsdevError',
-      code: 'TRANSPORT_ERROR',
+      code: 'REDIRECT_REFUSED',
       kind: 'RedirectRefused',
       retryable: false,
       leaks: false,

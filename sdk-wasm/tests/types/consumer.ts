@@ -9,7 +9,11 @@ import init, {
   type LoaderOptions,
   type ProviderError,
 } from '@ansdev/player';
-import initClient, { AnsdevClient, type LoaderOptions as ClientLoaderOptions } from '@ansdev/player/client';
+import initClient, {
+  AnsdevClient,
+  type LoaderOptions as ClientLoaderOptions,
+  type RetryOptions,
+} from '@ansdev/player/client';
 
 await init();
 await initClient();
@@ -84,7 +88,20 @@ const hls = await attach(video, player, Hls, {}, options);
 hls.destroy();
 player.free();
 
-const client = new AnsdevClient({ apiKey: 'key' });
+const client = new AnsdevClient({
+  apiKey: 'key',
+  deadlineMs: 20_000,
+  retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, maxQuotaWaitMs: 0 } satisfies RetryOptions,
+});
+// @ts-expect-error a misspelt retry option is rejected
+void new AnsdevClient({ apiKey: 'key', retry: { maxAttempt: 2 } });
+try {
+  await client.getVideo('vid_1');
+} catch (error) {
+  if (error instanceof AnsdevError && (error.code === 'REDIRECT_REFUSED' || error.code === 'BODY_TOO_LARGE')) {
+    console.log(error.kind);
+  }
+}
 const off = client.on('error', (e) => e.videoId);
 off();
 const clientPlayer = await client.player('vid_1');

@@ -5,13 +5,13 @@ use crate::clock::Instant;
 use crate::error::{DecodeError, DecodeErrorKind, Error, QuotaExhausted};
 use crate::model::{MintedToken, VideoId};
 
-use super::manager::TokenManager;
-use super::slot::{Held, Mint};
-use super::types::{Generation, TokenEvent};
+use super::TokenManager;
+use crate::token::slot::{Held, Mint};
+use crate::token::types::{Generation, PlaybackEvent, TokenEvent};
 
 /// Minting is paused for every video until `until`: the quota belongs to the API key.
 #[derive(Debug, Clone)]
-pub(super) struct QuotaBlock {
+pub(in crate::token) struct QuotaBlock {
     pub(super) until: Instant,
     pub(super) refusal: QuotaExhausted,
 }
@@ -60,14 +60,14 @@ impl TokenManager {
                 token: issued,
             });
         }
-        self.events.push_back(TokenEvent::Refreshed {
+        self.notices.push_back(PlaybackEvent::TokenRefreshed {
             video: video.clone(),
             generation,
             expires_in,
             rate_limit,
         });
         if let Some(rate_limit) = rate_limit.filter(|rl| rl.is_low(low_fraction)) {
-            self.events.push_back(TokenEvent::QuotaLow {
+            self.notices.push_back(PlaybackEvent::QuotaLow {
                 video: video.clone(),
                 rate_limit,
             });
@@ -91,7 +91,7 @@ impl TokenManager {
         if error.is_retryable() && attempt < max_attempts && slot.wants_mint(keep_warm) {
             let delay = self.jitter.delay(attempt, base, max);
             slot.mint = Mint::Backoff { until: now + delay };
-            self.events.push_back(TokenEvent::RefreshFailed {
+            self.notices.push_back(PlaybackEvent::RefreshFailed {
                 video: video.clone(),
                 error,
                 attempt,
@@ -104,7 +104,7 @@ impl TokenManager {
         slot.attempt = 0;
         slot.warm_suspended = true;
         let waiting = std::mem::take(&mut slot.waiting);
-        self.events.push_back(TokenEvent::RefreshFailed {
+        self.notices.push_back(PlaybackEvent::RefreshFailed {
             video: video.clone(),
             error: error.clone(),
             attempt,
@@ -134,7 +134,7 @@ impl TokenManager {
         let error = block.error_at(now);
         self.quota_block = Some(block);
         if let Some(slot) = self.slots.get_mut(video) {
-            self.events.push_back(TokenEvent::RefreshFailed {
+            self.notices.push_back(PlaybackEvent::RefreshFailed {
                 video: video.clone(),
                 error: error.clone(),
                 attempt: slot.attempt.saturating_add(1),

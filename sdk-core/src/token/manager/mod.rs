@@ -9,10 +9,14 @@ use crate::model::{MintedToken, VideoId};
 
 use super::backoff::Jitter;
 use super::config::TokenConfig;
-use super::outcome::QuotaBlock;
 use super::slot::Mint;
 use super::slots::Slots;
-use super::types::{MintRequest, RequestId, TokenEvent, TokenLookup};
+use super::types::{MintRequest, PlaybackEvent, RequestId, TokenEvent, TokenLookup};
+
+mod outcome;
+mod rejection;
+
+use outcome::QuotaBlock;
 
 /// Hands out playback tokens per video, minting lazily and at most once at a time per video.
 ///
@@ -30,6 +34,8 @@ pub struct TokenManager {
     /// popped, so a video whose mint was dequeued otherwise is simply skipped.
     pub(super) transmit: VecDeque<VideoId>,
     pub(super) events: VecDeque<TokenEvent>,
+    /// What the application is told, apart from the driver's wake-ups.
+    pub(super) notices: VecDeque<PlaybackEvent>,
     pub(super) jitter: Jitter,
     pub(super) last_request: u64,
     pub(super) last_generation: u64,
@@ -47,6 +53,7 @@ impl TokenManager {
             slots: Slots::default(),
             transmit: VecDeque::new(),
             events: VecDeque::new(),
+            notices: VecDeque::new(),
             jitter: Jitter::new(jitter_seed),
             last_request: 0,
             last_generation: 0,
@@ -206,10 +213,17 @@ impl TokenManager {
             .min()
     }
 
-    /// The next event to act on, if any.
+    /// The next wake-up for the driver (a waiting caller to resolve, a mint to abort), if any.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<TokenEvent> {
         self.events.pop_front()
+    }
+
+    /// The next event for the application, if any, oldest first. Events wait until drained:
+    /// a front end drains them whenever it drains [`poll_event`](Self::poll_event).
+    #[must_use]
+    pub fn poll_playback_event(&mut self) -> Option<PlaybackEvent> {
+        self.notices.pop_front()
     }
 
     /// Marks playback of `video` active or not. With [`TokenConfig::keep_warm`], the token of an
