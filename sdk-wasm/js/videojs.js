@@ -14,6 +14,8 @@
 //    next rendition and the key find an answer waiting;
 //  - a URL with no held answer yet (the first media playlist, a moment after the multivariant
 //    one) goes as VHS wrote it: it carries the multivariant playlist's token, fresh by then;
+//  - VHS may adopt a URL it was answered from (one with a token of ours) as the playlist's own;
+//    the adapter remembers what each URL it handed out stands for, and treats it as that;
 //  - a held answer whose token has expired meanwhile (after a long pause, say) is still sent:
 //    the hook cannot wait. The server refuses it, VHS sees that one error, the refusal goes to
 //    `handleRefusal`, and the answer is renewed, so VHS's own retry carries a fresh token;
@@ -47,6 +49,12 @@ export async function attachVideojs(vjsPlayer, player) {
   /** VHS's URL → the generation of the token its request went out with.
    * @type {Map<string, number>} */
   const sent = new Map();
+  /** A URL handed to VHS with a token → the URL it stands for. VHS may adopt the URL it was
+   * answered from as the playlist's own (after an error, say) and ask for that next time.
+   * @type {Map<string, string>} */
+  const handedOut = new Map();
+  /** @param {string} url */
+  const canonical = (url) => handedOut.get(url) ?? url;
   /** @type {Array<() => void>} */
   const undo = [];
   let attached = true;
@@ -64,7 +72,9 @@ export async function attachVideojs(vjsPlayer, player) {
     }
     authorizing.then(
       (answer) => {
-        if (attached && answer) held.set(url, answer);
+        if (!attached || !answer) return;
+        held.set(url, answer);
+        handedOut.set(answer.url, url);
       },
       // No token could be had: the player's `error` event tells the application why; the
       // next request goes with what is held, and its refusal is healed if it can be.
@@ -99,14 +109,15 @@ export async function attachVideojs(vjsPlayer, player) {
       }
     }
     for (const url of urls) {
-      if (!held.has(url) && needsToken(url)) authorize(url);
+      if (!held.has(canonical(url)) && needsToken(url)) authorize(canonical(url));
     }
   }
 
   /** @param {any} options VHS's request options */
   function onRequest(options) {
-    const url = options && options.uri;
-    if (typeof url !== 'string' || !needsToken(url)) return options;
+    const asked = options && options.uri;
+    if (typeof asked !== 'string' || !needsToken(asked)) return options;
+    const url = canonical(asked);
     const answer = held.get(url);
     // Renewed after every use too, so a held answer is never more than one use behind.
     authorize(url);
@@ -123,8 +134,9 @@ export async function attachVideojs(vjsPlayer, player) {
    * @param {any} response
    */
   function onResponse(vhs, request, error, response) {
-    const url = request && request.uri;
-    if (typeof url !== 'string' || !needsToken(url)) return;
+    const asked = request && request.uri;
+    if (typeof asked !== 'string' || !needsToken(asked)) return;
+    const url = canonical(asked);
     const status = response && typeof response.statusCode === 'number' ? response.statusCode : 0;
     if (error || status < 200 || status > 299) {
       const generation = sent.get(url);
@@ -196,6 +208,7 @@ export async function attachVideojs(vjsPlayer, player) {
     }
     held.clear();
     sent.clear();
+    handedOut.clear();
   }
 
   const masterUrl = await player.masterPlaylistUrl();

@@ -50,18 +50,26 @@ const VIDEOJS_PAGE = `<!doctype html>
     // A short buffer, so segments (and a rendition switch's playlist) load all along.
     videojs.Vhs.GOAL_BUFFER_LENGTH = 6;
     videojs.Vhs.MAX_GOAL_BUFFER_LENGTH = 6;
-    const vjs = (window.vjs = videojs('video', { muted: true }));
+    // A rendition VHS excluded after an error is tried again after a second, not a minute.
+    const vjs = (window.vjs = videojs('video', { muted: true, html5: { vhs: { playlistExclusionDuration: 1 } } }));
     // What the engine itself sees: its error and retry events, and every status VHS receives.
     vjs.on('error', () => log.engineErrors.push('error ' + (vjs.error() && vjs.error().code)));
     vjs.on('retryplaylist', () => log.engineErrors.push('retryplaylist'));
-    vjs.on('xhr-hooks-ready', () =>
-      vjs.tech(true).vhs.xhr.onResponse((request, error, response) => log.engineStatuses.push(response.statusCode)),
-    );
+    vjs.on('xhr-hooks-ready', () => {
+      vjs.tech(true).vhs.xhr.onResponse((request, error, response) => log.engineStatuses.push(response.statusCode));
+    });
     await attachVideojs(vjs, player);
     vjs.play()?.catch(() => {});
   };
   window.position = () => window.vjs.currentTime();
   window.media = () => window.vjs.tech(true).vhs.playlists.media().id;
+  // Makes VHS load the rendition it is not playing (the playlist loader's documented media()).
+  window.loadOther = () => {
+    const playlists = window.vjs.tech(true).vhs.playlists;
+    const other = playlists.main.playlists.find((p) => p !== playlists.media());
+    playlists.media(other);
+    return other.uri;
+  };
   // Makes VHS load (and play) another rendition: a media playlist it has not loaded yet.
   window.switchRendition = () => {
     const reps = window.vjs.tech(true).vhs.representations();
@@ -273,33 +281,47 @@ describe('Video.js and Vidstack', { concurrency: 3 }, () => {
     }
   });
 
-  test('videojs: heals a token the server expired mid-playback (clock jump), the retry carries a fresh token and playback continues', { timeout: 120_000 }, async () => {
+  test('videojs: heals a token the server expired while paused (clock jump): VHS sees one 401, the adapter renews its URL, and the next load of that playlist carries a fresh token; playback continues', { timeout: 120_000 }, async () => {
     const stack = await startStack();
     const browser = await openAndPlay(stack, '/videojs');
     try {
       const { page } = browser;
       await playedPast(page, 4);
-      // Every token the page holds is now expired on the server: the next playlist it needs
-      // (another rendition) is refused once, healed, and retried with a fresh token.
+      // Paused, nothing is refreshed ahead (setActive(false)); the server's clock then jumps
+      // past every token the page holds, and VHS loads the rendition it has not loaded yet.
+      await page.evaluate(() => window.vjs.pause());
       await stack.advanceClock(TTL + 5);
-      await page.evaluate(() => window.switchRendition());
+      const mintsBefore = await page.evaluate(() => window.log.refreshed);
+      const other = await page.evaluate(() => window.loadOther());
+      const refusedOnce = () => browser.requests.some((r) => r.url.endsWith(other) && r.status === 401);
+      await page.waitForFunction(() => window.log.engineStatuses.includes(401), null, { timeout: 20_000 });
+      assert.ok(refusedOnce(), 'the held URL of the other rendition was refused (its token expired on the server)');
+      // VHS excluded that rendition for a second (the page's `playlistExclusionDuration`); its
+      // next load finds a URL with a fresh token held.
+      await page.waitForTimeout(1500);
+      await page.evaluate(() => window.loadOther());
+      await page.waitForFunction((uri) => window.vjs.tech(true).vhs.playlists.media().uri === uri, other, { timeout: 20_000 });
+      const reloaded = browser.requests.filter((r) => r.url.endsWith(other));
+      assert.equal(reloaded.at(-1)?.status, 200, 'the retry carried a fresh token');
+      await page.evaluate(() => window.vjs.play());
       const at = await page.evaluate(() => window.position());
-      await playedPast(page, at + 8, 60_000);
+      await playedPast(page, at + 6, 60_000);
       const log = await page.evaluate(() => window.log);
-      const refused = refusals(browser, stack);
       assert.deepEqual(log.sdkErrors, [], 'the refusal was healed, not surfaced');
       assert.ok(!log.engineErrors.some((e) => e.startsWith('error')), `no fatal Video.js error: ${log.engineErrors}`);
-      const keys = keyRequests(browser, stack);
-      assert.equal(keys.length, 1);
-      figures.videojsHealing = { refusedOnce: refused.length, engineSaw: log.engineStatuses.filter((s) => s === 401 || s === 403).length };
-      console.log(`videojs healing: ${refused.length} refusal(s) after the clock jump, VHS saw ${figures.videojsHealing.engineSaw}, playback continued to ${at + 8} s`);
+      assert.ok(log.refreshed > mintsBefore, 'the refusal made the player mint');
+      assert.equal(keyRequests(browser, stack).length, 1, 'the key stayed cached');
+      const engineSaw = log.engineStatuses.filter((s) => s === 401 || s === 403).length;
+      assert.equal(engineSaw, 1, 'VHS saw exactly one refusal');
+      figures.videojsHealing = { engineSaw, playlistLoads: reloaded.map((r) => r.status) };
+      console.log(`videojs healing: VHS saw ${engineSaw} refusal, the other rendition's playlist answered ${reloaded.map((r) => r.status)}, playback continued past ${(at + 6).toFixed(1)} s`);
     } finally {
       await browser.close();
       await stack.stop();
     }
   });
 
-  test('videojs: a wrong AES key stalls VHS (negative control), and teardown in either order is clean', { timeout: 90_000 }, async () => {
+  test('videojs: a wrong AES key stalls VHS (negative control); free() then dispose() is clean', { timeout: 90_000 }, async () => {
     const stack = await startStack();
     const browser = await openAndPlay(stack, '/videojs', { wrongKey: true });
     try {
@@ -309,7 +331,7 @@ describe('Video.js and Vidstack', { concurrency: 3 }, () => {
       await page.waitForTimeout(3000);
       const position = await page.evaluate(() => window.position());
       assert.ok(position < 1, `a wrong key must not play (position ${position})`);
-      // Teardown: free first, then dispose; and a second player disposed first, then freed.
+      // Teardown, the player freed first (dispose first is the next test).
       await page.evaluate(async () => {
         window.player.free();
         window.vjs.dispose();
