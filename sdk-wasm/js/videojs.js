@@ -72,9 +72,7 @@ export async function attachVideojs(vjsPlayer, player) {
     }
     authorizing.then(
       (answer) => {
-        if (!attached || !answer) return;
-        held.set(url, answer);
-        handedOut.set(answer.url, url);
+        if (attached && answer) held.set(url, answer);
       },
       // No token could be had: the player's `error` event tells the application why; the
       // next request goes with what is held, and its refusal is healed if it can be.
@@ -123,6 +121,8 @@ export async function attachVideojs(vjsPlayer, player) {
     authorize(url);
     if (!answer) return options;
     sent.set(url, answer.generation);
+    // Only URLs actually sent are remembered: one per playlist or key load, not one per token.
+    handedOut.set(answer.url, url);
     // A new object: VHS keeps its own URL on the request (`request.uri`), the response hook's key.
     return Object.assign({}, options, { uri: answer.url });
   }
