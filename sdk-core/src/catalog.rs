@@ -142,17 +142,28 @@ macro_rules! catalog {
                     family: CodeFamily::$family,
                     retryable: $retry,
                     remedy: Remedy::$remedy,
-                    message: $message,
                 },)* $(CodeInfo {
                     code: $cwire,
                     status: NO_STATUS,
                     family: CodeFamily::Client,
                     retryable: $cretry,
                     remedy: Remedy::$cremedy,
-                    message: $cmessage,
                 }),*];
                 let index = ErrorCode::EVERY.iter().position(|c| c == self)?;
                 ROWS.get(index)
+            }
+
+            /// The row's message, `None` for an unknown code: what the reference server sends
+            /// with an API code (the Intelligence ones are fixed by the docs), and for a client
+            /// row what the failure means. A function rather than a field of [`CodeInfo`], so a
+            /// build that never shows it (the browser package) does not carry the texts.
+            #[must_use]
+            pub fn message(&self) -> Option<&'static str> {
+                match self {
+                    $(ErrorCode::$variant => Some($message),)*
+                    $(ErrorCode::$cvariant => Some($cmessage),)*
+                    ErrorCode::Unknown(_) => None,
+                }
             }
         }
     };
@@ -175,9 +186,6 @@ pub struct CodeInfo {
     pub retryable: bool,
     /// What a caller should do.
     pub remedy: Remedy,
-    /// The message the reference server sends (the Intelligence ones are fixed by the docs); for
-    /// a client row, what the failure means.
-    pub message: &'static str,
 }
 
 catalog! {
@@ -383,7 +391,7 @@ mod tests {
             assert_eq!(info.code, code.as_str());
             assert_eq!(info.family, CodeFamily::Client, "{code}");
             assert_eq!(code.status(), None, "{code} has no HTTP status");
-            assert!(!info.message.is_empty());
+            assert!(!code.message().unwrap().is_empty());
             // A server sending the SDK's own code gets an unknown code, not the SDK's row.
             assert_eq!(
                 ErrorCode::from_wire(code.as_str()),

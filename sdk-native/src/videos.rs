@@ -61,8 +61,12 @@ impl Client {
     /// lazily and shares tokens between callers.
     pub async fn mint_playback_token(&self, id: &str) -> Result<MintedToken, Error> {
         let id = VideoId::new(id)?;
-        self.send(&MintPlaybackToken::new(self.api_key()?, id))
-            .await
+        let minted = self
+            .send(&MintPlaybackToken::new(self.api_key()?, id))
+            .await?;
+        // Proof the quota is back: sessions paused on it resume at once.
+        self.inner.tokens.minted_elsewhere();
+        Ok(minted)
     }
 
     /// The multivariant playlist of a video (by job id) with `token`.

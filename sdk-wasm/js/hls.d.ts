@@ -12,8 +12,10 @@ export interface LoaderOptions {
   /**
    * Once the multivariant playlist is loaded, fetch every media playlist and the AES key with
    * the current token and hold a VOD's in memory for this player, so ABR switches, seeks and
-   * key loads need no further token (one token plays the whole video). Default `true`; with
-   * `false` every load takes the current token and tokens are minted lazily as needed.
+   * key loads need no further token (one token plays the whole video). Once all of a VOD's are
+   * held, the player is marked inactive (`setActive(false)`), so `keepWarm` mints nothing more.
+   * Default `true`; with `false` every load takes the current token and tokens are minted
+   * lazily as needed.
    */
   prefetch?: boolean;
 }
@@ -30,7 +32,7 @@ export function createHlsConfig(
 
 /**
  * Creates an `Hls` for `player`, attaches it to `video`, loads the video, and resolves to it;
- * the player is active until the `Hls` is destroyed. Teardown in either order is safe:
+ * the player is active until the `Hls` is destroyed or prefetch holds everything it needs. Teardown in either order is safe:
  * `hls.destroy()` then `player.free()`, or `player.free()` alone, which destroys this `Hls` first.
  */
 export function attach<

@@ -13,13 +13,17 @@
 //  - prefetches (on by default): once the multivariant playlist is loaded, every media playlist
 //    it names and the AES key are fetched with the token that is current then, and a VOD's are
 //    held in memory for the player, so ABR switches, seeks and key loads are answered from
-//    memory and need no further token — one token plays the entire video;
+//    memory and need no further token — one token plays the entire video. Once all of them are
+//    held the player is marked inactive (`setActive(false)`): no load will need a token, so
+//    keep-warm stops minting for it;
 //  - reports every failed load to the player (`handleRefusal`: the status, the body and the
 //    token's generation) and retries with the current token exactly when sdk-core says so —
 //    once for an expired or invalid token — before hls.js sees anything. The loader keeps no
 //    list of statuses and no count of its own. That lazy path serves whatever is not held: a
 //    reload, a live playlist, a prefetch that failed.
-// Segments and other URLs go to the default loader untouched.
+// Segments and other URLs go to the default loader untouched. Which URLs a playlist names and
+// what a held answer is keyed by (the URL without its token) are the core's answers too
+// (`mediaPlaylistUris`, `cacheKey`): the loader parses no playlist and no URL of its own.
 //
 // hls.js's loader objects are typed loosely (`any`) here: hls.js is an optional peer, and the
 // loader follows its documented loader interface, not its type declarations.
@@ -41,38 +45,6 @@ function heldFor(player) {
     held.set(player, entries);
   }
   return entries;
-}
-
-/**
- * The key a playback URL is held under: the URL without its token, so a playlist prefetched
- * with one token answers hls.js asking with another. Other URLs (the stable key URI) are
- * their own key. Only ever applied to URLs `needsToken` accepted: it names a cache entry,
- * it never decides where a token goes.
- */
-/** @param {string} url */
-function heldKey(url) {
-  return url.replace(/\/v1\/video\/playback\/manifest\/[^/?#]+\//, '/v1/video/playback/manifest/-/');
-}
-
-/** The URIs of the media playlists a multivariant playlist names (variants and renditions). */
-/** @param {string} text */
-function mediaPlaylistUris(text) {
-  /** @type {string[]} */
-  const uris = [];
-  let variantNext = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line.startsWith('#EXT-X-STREAM-INF')) {
-      variantNext = true;
-    } else if (line.startsWith('#EXT-X-MEDIA:')) {
-      const uri = /URI="([^"]+)"/.exec(line);
-      if (uri && uri[1]) uris.push(uri[1]);
-    } else if (variantNext && line && !line.startsWith('#')) {
-      uris.push(line);
-      variantNext = false;
-    }
-  }
-  return uris;
 }
 
 /** How prefetch requests are loaded when the triggering request gave no policy. */
@@ -163,15 +135,45 @@ export function createLoader(player, Hls, options = {}) {
   function prefetchFrom(hlsConfig, masterUrl, masterText, loaderConfig) {
     const entries = heldFor(player);
     const policy = loaderConfig && loaderConfig.loadPolicy ? loaderConfig : PREFETCH_POLICY;
-    for (const uri of mediaPlaylistUris(masterText)) {
+    /** @type {Promise<unknown>[]} everything the video needs, held once all settle */
+    const needed = [];
+    /**
+     * The key's entry when a held playlist names it; throws when it names it and it is not held.
+     * @param {HeldAnswer} answer
+     */
+    const keyOf = (answer) => {
+      if (typeof answer.data !== 'string' || !answer.data.includes(stableKeyUri)) return undefined;
+      const key = entries.get(stableKeyUri);
+      if (!key) throw new Error('key not held');
+      return key;
+    };
+    /** @type {string[]} */
+    let uris;
+    try {
+      // A static method of the player's class: either entry's class has it.
+      uris = /** @type {any} */ (player.constructor).mediaPlaylistUris(masterText);
+    } catch {
+      return;
+    }
+    for (const uri of uris) {
       let url;
+      let key;
       try {
+        // Resolved as hls.js resolves it, so the key is the one its own load will ask for.
         url = new URL(uri, masterUrl).href;
+        key = player.cacheKey(url);
       } catch {
         continue;
       }
-      const key = heldKey(url);
-      if (entries.has(key) || !player.needsToken(url)) continue;
+      if (key === undefined) {
+        // Not this player's (another origin): loaded as written, so not ours to hold.
+        continue;
+      }
+      const existing = entries.get(key);
+      if (existing) {
+        needed.push(existing.then(keyOf));
+        continue;
+      }
       const entry = fetchAuthorized(hlsConfig, url, 'text', policy).then((answer) => {
         if (typeof answer.data !== 'string') throw new Error('playlist is not text');
         const text = player.rewritePlaylist(answer.data);
@@ -191,7 +193,23 @@ export function createLoader(player, Hls, options = {}) {
         return { url: answer.url, data: text };
       });
       hold(key, entry);
+      needed.push(entry.then(keyOf));
     }
+    // Held when every playlist (and the key, if one names it) is: from then on no load of this
+    // video needs a token, so playback is no longer active for keep-warm, which would only
+    // spend quota on tokens nobody uses. A reload or a load of something not held still gets a
+    // token, minted lazily. A failure leaves the player as it was.
+    Promise.all(needed).then(
+      () => {
+        if (needed.length === 0) return;
+        try {
+          player.setActive(false);
+        } catch {
+          // Freed meanwhile: nothing to tell.
+        }
+      },
+      () => {},
+    );
   }
 
   return class AnsdevLoader {
@@ -230,7 +248,8 @@ export function createLoader(player, Hls, options = {}) {
         this.inner.load(context, loaderConfig, callbacks);
         return;
       }
-      const entry = prefetch ? heldFor(player).get(heldKey(context.url)) : undefined;
+      const key = prefetch ? player.cacheKey(context.url) : undefined;
+      const entry = key === undefined ? undefined : heldFor(player).get(key);
       if (!entry) {
         this.loadAuthorized(context, loaderConfig, callbacks);
         return;
@@ -407,8 +426,8 @@ export function createHlsConfig(player, Hls, options = {}) {
 /**
  * Creates an `Hls` instance for `player`, attaches it to `video` and loads the video.
  * Resolves to the `Hls` instance. `config` is passed to hls.js; `options.prefetch` (default
- * `true`) as for `createLoader`. The player counts as active until the `Hls` is destroyed (see
- * the `keepWarm` option).
+ * `true`) as for `createLoader`. The player counts as active (see the `keepWarm` option) until
+ * the `Hls` is destroyed, or until prefetch holds everything the video needs.
  *
  * Either order of teardown is safe: `hls.destroy()` then `player.free()`, or `player.free()`
  * alone, which destroys this `Hls` first (an `Hls` must not outlive the player its loads need).
@@ -420,7 +439,8 @@ export function createHlsConfig(player, Hls, options = {}) {
  */
 export async function attach(video, player, Hls, config = {}, options = {}) {
   const hls = new Hls(Object.assign({}, config, createHlsConfig(player, Hls, options)));
-  // Playback is active while this Hls lives: with `keepWarm`, tokens are refreshed ahead.
+  // Playback is active while this Hls lives (until prefetch holds everything): with `keepWarm`,
+  // tokens are refreshed as they leave their fresh window.
   player.setActive(true);
   let destroyed = false;
   hls.on(Hls.Events.DESTROYING, () => {

@@ -25,7 +25,7 @@ export interface TokenOptions {
   refreshMarginSeconds?: number;
   /** A mint that takes longer is abandoned and retried (default 10 000). */
   requestTimeoutMs?: number;
-  /** Refresh the token ahead of time while playback is active, so requests never wait for a mint (default false: lazy). */
+  /** Refresh the token as it leaves its fresh window while playback is active, so requests rarely wait for a mint (default false: lazy). */
   keepWarm?: boolean;
 }
 

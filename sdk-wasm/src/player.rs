@@ -3,7 +3,10 @@
 use std::rc::Rc;
 
 use sdk_core::endpoint::master_playlist_url;
-use sdk_core::hls::{PlaybackUrl, key_delivery_url, parse_stable_key_uri, rewrite_key_lines};
+use sdk_core::hls::{
+    PlaybackUrl, cache_key, key_delivery_url, media_playlist_uris, parse_stable_key_uri,
+    rewrite_key_lines,
+};
 use sdk_core::{BaseUrl, Error, ErrorCode, Generation, IssuedToken, Refusal, Rejection, VideoId};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -183,10 +186,32 @@ impl AnsdevPlayer {
         )
     }
 
-    /// Keeps the token refreshed ahead of time while `active` (with the `keepWarm` option).
+    /// Keeps the token refreshed ahead of time while `active` (with the `keepWarm` option; without
+    /// it, nothing happens). The hls.js integration marks the player inactive once its prefetch
+    /// holds every playlist and the key of a VOD: no load needs a token any more.
     #[wasm_bindgen(js_name = setActive)]
     pub fn set_active(&self, active: bool) {
         self.inner.tokens.set_active(&self.inner.video, active);
+    }
+
+    /// `url` without its token (a loader's cache key); `undefined` if not this player's.
+    #[wasm_bindgen(js_name = cacheKey, unchecked_return_type = "string | undefined")]
+    pub fn cache_key(&self, url: &str) -> JsValue {
+        // A `JsValue`, not `Option<String>`: the latter adds its own glue to the package.
+        self.inner
+            .target(url)
+            .and_then(|_| cache_key(&self.inner.base, url))
+            .map_or(JsValue::UNDEFINED, |key| JsValue::from_str(&key))
+    }
+
+    /// The variant URIs of a multivariant playlist, as written.
+    #[wasm_bindgen(js_name = mediaPlaylistUris, unchecked_return_type = "string[]")]
+    pub fn media_playlist_uris(master_text: &str) -> js_sys::Array {
+        // Static (a pure function of the text) and a JS array built here: a method or a
+        // `Vec<String>` adds glue, and this entry has a 60 KB gzipped budget.
+        media_playlist_uris(master_text)
+            .map(JsValue::from_str)
+            .collect()
     }
 
     /// Calls `listener` on `tokenRefreshed`, `quotaLow` or `error` events of this video.

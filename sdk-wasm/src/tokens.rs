@@ -156,9 +156,11 @@ impl Tokens {
         verdict
     }
 
-    /// Marks playback of `video` active (keep-warm refreshes apply) or not.
+    /// Marks playback of `video` active (keep-warm refreshes apply) or not. Without keep-warm
+    /// the manager ignores it (a documented no-op, not logged: a page's console stays quiet).
     pub(crate) fn set_active(self: &Rc<Self>, video: &VideoId, active: bool) {
-        self.state
+        let _applies = self
+            .state
             .borrow_mut()
             .manager
             .set_active(video, active, platform::now());

@@ -418,3 +418,79 @@ test('the API-key entry loads its own wasm and its players work with the same lo
   const entry = await import('../js/index.js');
   assert.equal(entry.AnsdevClient, undefined);
 });
+
+/** A keep-warm player whose provider mints tokens that live `expiresIn` seconds. */
+function warmPlayer(expiresIn) {
+  const minted = [];
+  const player = new AnsdevPlayer({
+    baseUrl: BASE,
+    jobId: 'job_1',
+    videoId: 'vid_1',
+    keepWarm: true,
+    tokenProvider: async (videoId) => {
+      minted.push(videoId);
+      return { token: `tok${minted.length}`, expiresIn };
+    },
+  });
+  return { player, minted };
+}
+
+test('f3: once prefetch holds every playlist and the key, keep-warm mints nothing more', async () => {
+  // A 1 s token is fresh for 0.67 s: unheld, keep-warm would mint about three more in 2 s.
+  const held = warmPlayer(1);
+  const { loader: Loader } = createHlsConfig(held.player, fakeHls(videoScript()).Hls);
+  held.player.setActive(true);
+  assert.ok((await load(Loader, masterContext())).ok);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  assert.deepEqual(held.minted, ['vid_1'], 'held: one token played the video');
+
+  // The control: without prefetch nothing is held, and keep-warm refreshes every fresh window.
+  const unheld = warmPlayer(1);
+  const { loader: Lazy } = createHlsConfig(unheld.player, fakeHls(videoScript()).Hls, { prefetch: false });
+  unheld.player.setActive(true);
+  assert.ok((await load(Lazy, masterContext())).ok);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  assert.ok(unheld.minted.length >= 2, `${unheld.minted.length} mints`);
+  held.player.free();
+  unheld.player.free();
+});
+
+test('f3: a live playlist is never all held, so keep-warm goes on', async () => {
+  const live = warmPlayer(1);
+  const { loader: Loader } = createHlsConfig(live.player, fakeHls(videoScript({ live: true })).Hls);
+  live.player.setActive(true);
+  assert.ok((await load(Loader, masterContext())).ok);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  assert.ok(live.minted.length >= 2, `${live.minted.length} mints`);
+  live.player.free();
+});
+
+test('f6: cache keys and the media playlists a master names come from the core', () => {
+  const { player } = playerWith(['tokA']);
+  const url = (token) => `${BASE}/v1/video/playback/manifest/${token}/job_1/720p/index.m3u8`;
+  assert.equal(player.cacheKey(url('tokA')), player.cacheKey(url('tokB')));
+  assert.equal(player.cacheKey(url('tokA')), `${BASE}/v1/video/playback/manifest/-/job_1/720p/index.m3u8`);
+  assert.equal(player.cacheKey('ansdev-key://job_1'), 'ansdev-key://job_1');
+  // Not this player's: another origin, another video, a segment.
+  assert.equal(player.cacheKey(url('tokA').replace(BASE, 'https://evil.example')), undefined);
+  assert.equal(player.cacheKey(url('tokA').replace('job_1', 'job_2')), undefined);
+  assert.equal(player.cacheKey('ansdev-key://job_2'), undefined);
+  assert.equal(player.cacheKey(`${BASE}/cdn/job_1/720p/chunk_0000.ts`), undefined);
+
+  const master = [
+    '#EXTM3U',
+    '#EXT-X-STREAM-INF:BANDWIDTH=1400000',
+    '720p/index.m3u8',
+    '#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=100000,URI="iframes.m3u8"',
+    'stray.m3u8',
+    '#EXT-X-STREAM-INF:BANDWIDTH=800000',
+    'https://evil.example/480p/index.m3u8',
+    '',
+  ].join('\r\n');
+  assert.deepEqual(AnsdevPlayer.mediaPlaylistUris(master), [
+    '720p/index.m3u8',
+    'https://evil.example/480p/index.m3u8',
+  ]);
+  assert.deepEqual(AnsdevPlayer.mediaPlaylistUris('<html>'), []);
+  player.free();
+});

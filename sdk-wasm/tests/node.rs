@@ -601,7 +601,8 @@ mod api_key_mode {
 #[wasm_bindgen_test]
 async fn keep_warm_refreshes_an_active_players_token_on_the_timer() {
     let calls = Rc::new(Cell::new(0));
-    // A 0.6 s token with a 0.2 s margin: keep-warm refreshes it 0.2 s after receipt.
+    // A 0.6 s token with a 0.2 s margin: keep-warm refreshes it 0.4 s after receipt, as it
+    // leaves its fresh window.
     let player = player_with(
         provider(calls.clone(), 0, 0.6, 0),
         &[("keepWarm", JsValue::TRUE)],
@@ -611,7 +612,7 @@ async fn keep_warm_refreshes_an_active_players_token_on_the_timer() {
         settle(player.token()).await.unwrap().as_string().as_deref(),
         Some("tok1")
     );
-    sleep_ms(350).await;
+    sleep_ms(550).await;
     assert_eq!(calls.get(), 2, "refreshed without anyone asking");
     assert_eq!(
         settle(player.token()).await.unwrap().as_string().as_deref(),

@@ -54,7 +54,7 @@ fn status_of(code: &ErrorCode) -> StatusCode {
 pub(crate) fn ansdev_body(code: &ErrorCode, message: Option<&str>, status: StatusCode) -> String {
     let message = message
         .map(str::to_owned)
-        .or_else(|| code.info().map(|i| i.message.to_owned()))
+        .or_else(|| code.message().map(str::to_owned))
         .unwrap_or_default();
     json!({
         "success": false,
@@ -115,10 +115,7 @@ impl KeysError {
 impl IntoResponse for KeysError {
     fn into_response(self) -> Response {
         let code = ErrorCode::intelligence_for_status(self.0).unwrap_or(ErrorCode::ServerError);
-        let message = code
-            .info()
-            .map(|i| i.message)
-            .unwrap_or("An error occurred");
+        let message = code.message().unwrap_or("An error occurred");
         let body = json!({"error": {"code": code.as_str(), "message": message}}).to_string();
         (self.0, json_headers(), body).into_response()
     }

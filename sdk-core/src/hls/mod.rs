@@ -17,22 +17,26 @@
 //!    goes anywhere else.
 
 mod attributes;
+mod cache_key;
 mod encryption;
 mod error;
 mod input;
 mod key_line;
 mod key_uri;
 mod master;
+mod master_uris;
 mod media;
 mod playback_url;
 mod resolve;
 mod rewrite;
 mod under_base;
 
+pub use cache_key::cache_key;
 pub use encryption::{Aes128Key, Encryption, IvSource};
 pub use error::{HlsError, Location};
 pub use key_uri::{STABLE_KEY_SCHEME, key_delivery_url, parse_stable_key_uri, stable_key_uri};
 pub use master::{MasterPlaylist, Resolution, Variant, parse_master};
+pub use master_uris::media_playlist_uris;
 pub use media::{MediaPlaylist, Segment, parse_media};
 pub use playback_url::{PlaybackUrl, PlaybackUrlKind};
 pub use resolve::resolve_uri;

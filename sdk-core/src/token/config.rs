@@ -38,8 +38,12 @@ pub struct TokenConfig {
     /// Emit [`PlaybackEvent::QuotaLow`](super::PlaybackEvent::QuotaLow) when the remaining quota after
     /// a mint is at or below this fraction of the daily limit. Default **0.1** (10 %).
     pub quota_low_fraction: f64,
-    /// Refresh tokens of active videos ahead of time, so callers never wait for a mint.
-    /// Default **off**: tokens are minted lazily, when a request needs one.
+    /// Refresh the token of an active video (see
+    /// [`TokenManager::set_active`](super::TokenManager::set_active)) in the background when it
+    /// leaves its fresh window — about one mint per token lifetime less the margin — so callers
+    /// rarely wait for a mint; never while the player holds everything it needs
+    /// ([`set_held`](super::TokenManager::set_held)). Default **off**: tokens are minted lazily,
+    /// when a request needs one, and `set_active` is a no-op.
     pub keep_warm: bool,
 }
 

@@ -5,12 +5,14 @@
 //!
 //! - a token is handed out only while at least a margin of its life is left (30 s, capped at a
 //!   third of the lifetime), counted from receipt on a monotonic clock — tokens are opaque;
-//! - a mint happens only when a caller needs a token (or, with keep-warm, shortly before an
-//!   active video's token would stop being handed out);
+//! - a mint happens only when a caller needs a token (or, with keep-warm, when an active
+//!   video's token leaves its fresh window — unless the player holds everything it still needs
+//!   for that video, see [`TokenManager::set_held`]);
 //! - however many callers ask, one mint is in flight per video; late answers are dropped by
 //!   request id, and a refusal of an already replaced token is recognised by its generation;
 //! - transient failures are retried with jittered exponential backoff; a quota refusal pauses
-//!   every video until the reset and fails callers at once.
+//!   every video until the reset and fails callers at once, and a mint that succeeds (answered,
+//!   inserted, or made elsewhere with the same key) ends the pause early.
 //!
 //! A front end is a small loop around it. By hand, in virtual time:
 //!

@@ -52,11 +52,12 @@ impl Held {
         now + self.margin <= self.expires_at()
     }
 
-    /// When keep-warm refreshes this token: one margin before it stops being handed out, so the
-    /// mint has a whole margin to complete and callers never wait. With the margin capped at a
-    /// third of the lifetime this is at least a third of the lifetime after receipt.
+    /// When keep-warm refreshes this token: the moment it leaves its fresh window (less than the
+    /// margin left), which is also when a caller would mint lazily. Earlier would spend quota on
+    /// life still usable: one margin earlier doubled the mints under a short TTL, whose margin is
+    /// a third of the life. The old token stays valid for the whole margin while the mint runs.
     pub(super) fn warm_refresh_at(&self) -> Instant {
-        self.expires_at() - self.margin - self.margin
+        self.expires_at() - self.margin
     }
 
     pub(super) fn issued(&self) -> IssuedToken {
@@ -96,6 +97,9 @@ pub(super) struct Slot {
     pub(super) attempt: u32,
     /// Playback is active (keep-warm applies).
     pub(super) active: bool,
+    /// The player holds in memory everything it still needs for this video (e.g. a VOD's
+    /// playlists and key, prefetched): no fetch will need a token, so keep-warm does not mint.
+    pub(super) everything_held: bool,
     /// Keep-warm paused after a final failure, until a caller asks again or playback restarts,
     /// so a broken video is not re-minted in a loop.
     pub(super) warm_suspended: bool,
@@ -124,7 +128,7 @@ impl Slot {
 
     /// When keep-warm wants the next mint, if it applies to this slot.
     pub(super) fn warm_deadline(&self, keep_warm: bool) -> Option<Instant> {
-        if !keep_warm || !self.active || self.warm_suspended {
+        if !keep_warm || !self.active || self.everything_held || self.warm_suspended {
             return None;
         }
         self.current.as_ref().map(Held::warm_refresh_at)
@@ -141,6 +145,7 @@ impl Slot {
             && self.mint == Mint::Idle
             && !self.waiting
             && !self.active
+            && !self.everything_held
             && !self.remint_after_rejection
             && self.last_verdict.is_none()
     }

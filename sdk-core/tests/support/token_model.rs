@@ -164,10 +164,16 @@ impl Checker {
     fn respond(&mut self, id: RequestId, outcome: &Outcome, current: bool) {
         self.serial += 1;
         let result = match outcome {
-            Outcome::Token { ttl } => Ok(minted(
-                &format!("t{}", self.serial),
-                Duration::from_secs(*ttl),
-            )),
+            Outcome::Token { ttl } => {
+                if current {
+                    // A mint that went through proves the quota is back.
+                    self.quota_until = None;
+                }
+                Ok(minted(
+                    &format!("t{}", self.serial),
+                    Duration::from_secs(*ttl),
+                ))
+            }
             Outcome::Retryable => Err(unavailable()),
             Outcome::Quota { retry_after } => {
                 if current {
@@ -258,6 +264,8 @@ impl Checker {
             Op::Insert(v, ttl) => {
                 self.serial += 1;
                 let token = minted(&format!("url{}", self.serial), Duration::from_secs(*ttl));
+                // A token minted elsewhere proves the quota is back.
+                self.quota_until = None;
                 self.tokens
                     .insert_token(&video(VIDEOS[*v]), token, self.now);
             }

@@ -35,6 +35,8 @@ pub(crate) enum Command {
         video: VideoId,
         active: bool,
     },
+    /// A mint outside the sessions (`Client::mint_playback_token`) succeeded: the quota is back.
+    MintedElsewhere,
 }
 
 type Waiters = HashMap<VideoId, Vec<oneshot::Sender<Result<IssuedToken, Error>>>>;
@@ -142,7 +144,13 @@ fn handle_command(
         } => {
             let _ = reply.send(manager.handle_rejection(&video, generation, refusal, now));
         }
-        Command::SetActive { video, active } => manager.set_active(&video, active, now),
+        Command::MintedElsewhere => manager.handle_mint_elsewhere(now),
+        Command::SetActive { video, active } => {
+            if !manager.set_active(&video, active, now) {
+                // Documented no-op; said once per call so an app expecting warm tokens finds why.
+                tracing::debug!(%video, active, "set_active ignored: keep-warm is off in TokenConfig");
+            }
+        }
     }
 }
 

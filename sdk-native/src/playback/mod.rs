@@ -63,6 +63,16 @@ impl Tokens {
     }
 }
 
+impl Tokens {
+    /// A mint made outside the sessions succeeded: a quota pause the sessions are in ends now
+    /// rather than at the reset time. Without a running driver there is no pause to end.
+    pub(crate) fn minted_elsewhere(&self) {
+        if let Some(tx) = self.commands.get() {
+            let _ = tx.send(Command::MintedElsewhere);
+        }
+    }
+}
+
 fn driver_gone() -> Error {
     Error::Transport(sdk_core::TransportError::new(
         sdk_core::TransportErrorKind::Cancelled,
@@ -224,7 +234,9 @@ impl PlaybackSession {
     }
 
     /// Keeps this video's token refreshed ahead of time while `active` (when the session's
-    /// config has keep-warm on), so that `token()` never waits during playback.
+    /// config has keep-warm on): the token is refreshed as it leaves its fresh window, so
+    /// `token()` rarely waits during playback. Without keep-warm this is a documented no-op
+    /// (tokens are minted lazily whatever the playback state), logged at debug level.
     pub fn set_active(&self, active: bool) -> Result<(), Error> {
         self.tokens
             .commands()?

@@ -54,7 +54,7 @@ impl Refusal {
         let info = code.info();
         Self {
             status: code.status().unwrap_or(StatusCode::FORBIDDEN),
-            message: Cow::Borrowed(info.map_or("Refused.", |i| i.message)),
+            message: Cow::Borrowed(code.message().unwrap_or("Refused.")),
             retryable: info.is_some_and(|i| i.retryable),
             code,
             retry_after: None,
@@ -129,8 +129,8 @@ impl Refusal {
             }
             _ => Cow::Borrowed(
                 err.code()
-                    .info()
-                    .map_or("The token could not be issued.", |i| i.message),
+                    .message()
+                    .unwrap_or("The token could not be issued."),
             ),
         };
         let retry_after = match err {

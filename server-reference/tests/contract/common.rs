@@ -250,7 +250,7 @@ pub fn assert_ansdev_error(response: &Response<Bytes>, code: ErrorCode, message:
     assert_eq!(body["error"]["status"], json!(info.status), "{body}");
     assert_eq!(
         body["error"]["message"],
-        json!(message.unwrap_or(info.message)),
+        json!(message.or(code.message()).unwrap_or_default()),
         "{body}"
     );
     assert_eq!(body.as_object().unwrap().len(), 2, "{body}");
@@ -266,6 +266,6 @@ pub fn assert_intelligence_error(response: &Response<Bytes>, status: u16) {
     assert_eq!(response.status().as_u16(), status, "{body}");
     assert_eq!(
         body,
-        json!({"error": {"code": code.as_str(), "message": code.info().unwrap().message}})
+        json!({"error": {"code": code.as_str(), "message": code.message().unwrap()}})
     );
 }

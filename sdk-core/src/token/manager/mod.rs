@@ -142,7 +142,11 @@ impl TokenManager {
             slot.mint = Mint::Idle;
         }
         match result {
-            Ok(minted) => self.take_in(&video, minted, now),
+            Ok(minted) => {
+                // A mint went through: the quota is back, whatever the pause expected.
+                self.quota_block = None;
+                self.take_in(&video, minted, now);
+            }
             Err(error) => self.record_failure(&video, error, now),
         }
     }
@@ -226,18 +230,48 @@ impl TokenManager {
         self.notices.pop_front()
     }
 
-    /// Marks playback of `video` active or not. With [`TokenConfig::keep_warm`], the token of an
-    /// active video is refreshed ahead of time so callers never wait; inactive videos are never
-    /// minted for in the background.
-    pub fn set_active(&mut self, video: &VideoId, active: bool, now: Instant) {
-        self.lift_quota_block(now);
-        let blocked = self.quota_block.is_some();
-        let keep_warm = self.config.keep_warm;
+    /// Marks playback of `video` active or not, for keep-warm: the token of an active video is
+    /// refreshed in the background when it leaves its fresh window, so callers rarely wait;
+    /// inactive videos are never minted for in the background.
+    ///
+    /// Returns whether keep-warm applies. Without [`TokenConfig::keep_warm`] this is a no-op
+    /// that returns `false` (tokens are minted lazily whatever the playback state); front ends
+    /// log that at debug level, so an app that expected warm tokens can find out why.
+    pub fn set_active(&mut self, video: &VideoId, active: bool, now: Instant) -> bool {
+        if !self.config.keep_warm {
+            return false;
+        }
         let slot = self.slots.get_or_default(video);
         slot.active = active;
         if active {
             slot.warm_suspended = false;
-        } else if slot.mint == Mint::Queued && !slot.waiting {
+        }
+        self.rearm_keep_warm(video, now);
+        true
+    }
+
+    /// Tells the manager whether the player holds in memory everything it still needs for
+    /// `video` (e.g. a VOD whose playlists and key were prefetched). While it does, keep-warm
+    /// does not mint for the video: no fetch will need a token, and a reload or seek to
+    /// something not held asks with [`request_token`](Self::request_token) and mints lazily.
+    /// Without keep-warm this changes nothing.
+    pub fn set_held(&mut self, video: &VideoId, held: bool, now: Instant) {
+        let slot = self.slots.get_or_default(video);
+        slot.everything_held = held;
+        self.rearm_keep_warm(video, now);
+    }
+
+    /// After a keep-warm input changed: drops a background refresh nobody wants any more, starts
+    /// one that is now due, and forgets a slot left empty.
+    fn rearm_keep_warm(&mut self, video: &VideoId, now: Instant) {
+        self.lift_quota_block(now);
+        let blocked = self.quota_block.is_some();
+        let keep_warm = self.config.keep_warm;
+        let Some(slot) = self.slots.get_mut(video) else {
+            return;
+        };
+        let warm = slot.warm_deadline(keep_warm);
+        if warm.is_none() && slot.mint == Mint::Queued && !slot.waiting {
             // A keep-warm refresh not sent yet: nobody wants it any more.
             slot.mint = Mint::Idle;
         }
@@ -245,7 +279,7 @@ impl TokenManager {
             self.slots.remove(video);
             return;
         }
-        let due = slot.warm_deadline(keep_warm).is_some_and(|due| due <= now);
+        let due = warm.is_some_and(|due| due <= now);
         if due && !blocked && slot.mint == Mint::Idle {
             slot.mint = Mint::Queued;
             self.transmit.push_back(video.clone());
@@ -253,8 +287,11 @@ impl TokenManager {
     }
 
     /// Takes in a token obtained elsewhere (e.g. from a player URL) as the video's current token.
-    /// A mint under way for the video is cancelled; waiting callers receive this token.
+    /// A mint under way for the video is cancelled; waiting callers receive this token. A token
+    /// minted elsewhere proves the quota is back, so it also ends a quota pause (see
+    /// [`handle_mint_elsewhere`](Self::handle_mint_elsewhere)).
     pub fn insert_token(&mut self, video: &VideoId, minted: MintedToken, now: Instant) {
+        self.quota_block = None;
         let slot = self.slots.get_or_default(video);
         if let Some(id) = slot.in_flight_id() {
             self.events.push_back(TokenEvent::Cancel { id });
@@ -302,6 +339,16 @@ impl TokenManager {
             .filter(|until| *until > now)
     }
 
+    /// A mint with the same API key succeeded outside this manager (a direct mint, another
+    /// session or process): the daily quota has been reset, so a quota pause ends now instead of
+    /// at the reset time it expected (which a server clock moved ahead, or a reset granted early,
+    /// makes wrong). Keep-warm refreshes and retries held back by the pause resume.
+    pub fn handle_mint_elsewhere(&mut self, now: Instant) {
+        self.quota_block = None;
+        self.handle_timeout(now);
+    }
+
+    /// Ends the quota pause once its reset time has come.
     fn lift_quota_block(&mut self, now: Instant) {
         if self.quota_block.as_ref().is_some_and(|b| b.until <= now) {
             self.quota_block = None;

@@ -158,7 +158,7 @@ const FOOTER: &str = "<footer>This page holds only the playback token of its URL
 /// token that led here is not trusted, or no longer is).
 fn error_page(state: &AppState, code: &ErrorCode) -> Response {
     let status = code.status().unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let message = code.info().map_or("", |i| i.message);
+    let message = code.message().unwrap_or("");
     let token = if *code == ErrorCode::PlaybackTokenExpired {
         "expired"
     } else {

@@ -101,7 +101,7 @@ pub fn assert_raw_ansdev(answer: &RawAnswer, code: ErrorCode, what: &str) {
     let body = answer.json();
     assert_eq!(
         body,
-        json!({"success": false, "error": {"code": code.as_str(), "message": info.message,
+        json!({"success": false, "error": {"code": code.as_str(), "message": code.message().unwrap(),
             "status": info.status}}),
         "{what}"
     );
