@@ -12,10 +12,10 @@
 //    player refreshes ahead only while Video.js plays (`setActive`, with the `keepWarm` option);
 //  - once VHS has parsed a playlist, every playlist and key URL it names is authorized, so the
 //    next rendition and the key find an answer waiting;
+//  - answers are held under the player's cache key (`cacheKey`: the URL without its token), as
+//    VHS may ask for a playlist as it resolved it or as it was last answered from;
 //  - a URL with no held answer yet (the first media playlist, a moment after the multivariant
 //    one) goes as VHS wrote it: it carries the multivariant playlist's token, fresh by then;
-//  - VHS may adopt a URL it was answered from (one with a token of ours) as the playlist's own;
-//    the adapter remembers what each URL it handed out stands for, and treats it as that;
 //  - a held answer whose token has expired meanwhile (after a long pause, say) is still sent:
 //    the hook cannot wait. The server refuses it, VHS sees that one error, the refusal goes to
 //    `handleRefusal`, and the answer is renewed, so VHS's own retry carries a fresh token;
@@ -43,27 +43,36 @@ import { whenFreed } from './lifecycle.js';
  * @returns {Promise<any>}
  */
 export async function attachVideojs(vjsPlayer, player) {
-  /** VHS's URL → the held answer of `authorizeUrl` for it.
+  /** The player's cache key of a URL (the URL without its token) → the held answer of
+   * `authorizeUrl` for it. Keyed so because VHS may ask for one playlist under several URLs: as
+   * it resolved it, or as it was last answered from (a URL with one of our tokens).
    * @type {Map<string, AuthorizedUrl>} */
   const held = new Map();
-  /** VHS's URL → the generation of the token its request went out with.
+  /** Cache key → the generation of the token its last request went out with.
    * @type {Map<string, number>} */
   const sent = new Map();
-  /** A URL handed to VHS with a token → the URL it stands for. VHS may adopt the URL it was
-   * answered from as the playlist's own (after an error, say) and ask for that next time.
-   * @type {Map<string, string>} */
-  const handedOut = new Map();
-  /** @param {string} url */
-  const canonical = (url) => handedOut.get(url) ?? url;
   /** @type {Array<() => void>} */
   const undo = [];
   let attached = true;
 
   /**
-   * Renews the held answer for `url` (VHS's URL) in the background.
+   * This player's cache key of `url`, or `undefined` for a URL that needs no token of ours.
    * @param {string} url
    */
-  function authorize(url) {
+  function keyOf(url) {
+    try {
+      return player.needsToken(url) ? player.cacheKey(url) : undefined;
+    } catch {
+      return undefined; // freed: requests go as VHS wrote them
+    }
+  }
+
+  /**
+   * Renews the held answer for `url` in the background.
+   * @param {string} url
+   * @param {string} key its cache key
+   */
+  function authorize(url, key) {
     let authorizing;
     try {
       authorizing = player.authorizeUrl(url);
@@ -72,21 +81,12 @@ export async function attachVideojs(vjsPlayer, player) {
     }
     authorizing.then(
       (answer) => {
-        if (attached && answer) held.set(url, answer);
+        if (attached && answer) held.set(key, answer);
       },
       // No token could be had: the player's `error` event tells the application why; the
       // next request goes with what is held, and its refusal is healed if it can be.
       () => {},
     );
-  }
-
-  /** @param {string} url */
-  function needsToken(url) {
-    try {
-      return player.needsToken(url);
-    } catch {
-      return false; // freed: requests go as VHS wrote them
-    }
   }
 
   /**
@@ -107,22 +107,21 @@ export async function attachVideojs(vjsPlayer, player) {
       }
     }
     for (const url of urls) {
-      if (!held.has(canonical(url)) && needsToken(url)) authorize(canonical(url));
+      const key = keyOf(url);
+      if (key !== undefined && !held.has(key)) authorize(url, key);
     }
   }
 
   /** @param {any} options VHS's request options */
   function onRequest(options) {
-    const asked = options && options.uri;
-    if (typeof asked !== 'string' || !needsToken(asked)) return options;
-    const url = canonical(asked);
-    const answer = held.get(url);
+    const url = options && options.uri;
+    const key = typeof url === 'string' ? keyOf(url) : undefined;
+    if (key === undefined) return options;
+    const answer = held.get(key);
     // Renewed after every use too, so a held answer is never more than one use behind.
-    authorize(url);
+    authorize(url, key);
     if (!answer) return options;
-    sent.set(url, answer.generation);
-    // Only URLs actually sent are remembered: one per playlist or key load, not one per token.
-    handedOut.set(answer.url, url);
+    sent.set(key, answer.generation);
     // A new object: VHS keeps its own URL on the request (`request.uri`), the response hook's key.
     return Object.assign({}, options, { uri: answer.url });
   }
@@ -134,12 +133,12 @@ export async function attachVideojs(vjsPlayer, player) {
    * @param {any} response
    */
   function onResponse(vhs, request, error, response) {
-    const asked = request && request.uri;
-    if (typeof asked !== 'string' || !needsToken(asked)) return;
-    const url = canonical(asked);
+    const url = request && request.uri;
+    const key = typeof url === 'string' ? keyOf(url) : undefined;
+    if (key === undefined) return;
     const status = response && typeof response.statusCode === 'number' ? response.statusCode : 0;
     if (error || status < 200 || status > 299) {
-      const generation = sent.get(url);
+      const generation = sent.get(key);
       if (status === 0 || generation === undefined) return;
       let retry = false;
       try {
@@ -148,7 +147,7 @@ export async function attachVideojs(vjsPlayer, player) {
         // Freed meanwhile: nothing to heal with.
       }
       // VHS retries (or tries another rendition); that request finds a fresh answer held.
-      if (retry) authorize(url);
+      if (retry) authorize(url, key);
       return;
     }
     if (request.responseType === 'arraybuffer') return;
@@ -208,13 +207,13 @@ export async function attachVideojs(vjsPlayer, player) {
     }
     held.clear();
     sent.clear();
-    handedOut.clear();
   }
 
   const masterUrl = await player.masterPlaylistUrl();
-  authorize(masterUrl);
+  const masterKey = keyOf(masterUrl);
+  if (masterKey !== undefined) authorize(masterUrl, masterKey);
   const offRefreshed = player.on('tokenRefreshed', () => {
-    for (const url of held.keys()) authorize(url);
+    for (const [key, answer] of held) authorize(answer.url, key);
   });
   vjsPlayer.on('xhr-hooks-ready', onHooksReady);
   vjsPlayer.on('play', onPlay);
