@@ -29,7 +29,7 @@ function valueExports(text) {
   return [...names].sort();
 }
 
-for (const entry of ['index', 'client', 'element', 'endpoint', 'shaka']) {
+for (const entry of ['index', 'client', 'element', 'endpoint', 'shaka', 'videojs']) {
   test(`ts5: every value ${entry}.d.ts exports exists in ${entry}.js, and no more (no initSync)`, async () => {
     const declared = valueExports(await readFile(new URL(`js/${entry}.d.ts`, root), 'utf8'));
     const runtime = Object.keys(await import(new URL(`js/${entry}.js`, root).href)).sort();
@@ -44,7 +44,7 @@ test('ts5: the packed tarball carries LICENSE-MIT and LICENSE-APACHE', () => {
     encoding: 'utf8',
   });
   const files = JSON.parse(out)[0].files.map((/** @type {{ path: string }} */ f) => f.path);
-  for (const name of ['LICENSE-MIT', 'LICENSE-APACHE', 'js/errors.js', 'js/errors.d.ts', 'js/lifecycle.js', 'js/element.js', 'js/element.d.ts', 'js/endpoint.js', 'js/shaka.js', 'js/shaka.d.ts']) {
+  for (const name of ['LICENSE-MIT', 'LICENSE-APACHE', 'js/errors.js', 'js/errors.d.ts', 'js/lifecycle.js', 'js/element.js', 'js/element.d.ts', 'js/endpoint.js', 'js/shaka.js', 'js/shaka.d.ts', 'js/videojs.js', 'js/videojs.d.ts']) {
     assert.ok(files.includes(name), `${name} in ${files.join(', ')}`);
   }
 });
