@@ -6,37 +6,23 @@ import initWasm, {
   AnsdevClient as WasmClient,
   AnsdevPlayer as WasmPlayer,
 } from '../pkg/ansdev_player_client.js';
-import { withLifecycle } from './lifecycle.js';
+import { loadOnce, withLifecycle } from './lifecycle.js';
 
 export { AnsdevError } from './errors.js';
 export { attach, createHlsConfig, createLoader } from './hls.js';
 
-/** @type {Promise<import('../pkg/ansdev_player_client.js').InitOutput> | undefined} */
-let ready;
-let loaded = false;
+const wasm = loadOnce(initWasm);
 
 /** `AnsdevClient` and `AnsdevPlayer`, usable once `init()` resolved (see `lifecycle.js`). */
-export const AnsdevClient = withLifecycle(WasmClient, () => loaded, 'CLIENT_FREED');
-export const AnsdevPlayer = withLifecycle(WasmPlayer, () => loaded, 'PLAYER_FREED');
+export const AnsdevClient = withLifecycle(WasmClient, wasm.loaded, 'CLIENT_FREED');
+export const AnsdevPlayer = withLifecycle(WasmPlayer, wasm.loaded, 'PLAYER_FREED');
 
 /**
  * Loads the wasm module once; every later call returns the same promise (see `index.js`).
  * @param {{ module_or_path: import('../pkg/ansdev_player_client.js').InitInput | Promise<import('../pkg/ansdev_player_client.js').InitInput> }} [options]
  */
 export function init(options) {
-  if (!ready) {
-    ready = initWasm(options).then(
-      (output) => {
-        loaded = true;
-        return output;
-      },
-      (error) => {
-        ready = undefined;
-        throw error;
-      },
-    );
-  }
-  return ready;
+  return wasm.init(options);
 }
 
 export default init;

@@ -2,18 +2,16 @@
 // The package entry (token-provider mode): `AnsdevPlayer` from the wasm built without the
 // `client` feature, the hls.js integration, the error class, and `init` to load the wasm.
 import initWasm, { AnsdevPlayer as WasmPlayer } from '../pkg/ansdev_player.js';
-import { withLifecycle } from './lifecycle.js';
+import { loadOnce, withLifecycle } from './lifecycle.js';
 
 export { AnsdevError } from './errors.js';
 export { attach, createHlsConfig, createLoader } from './hls.js';
 export { endpointTokenProvider } from './endpoint.js';
 
-/** @type {Promise<import('../pkg/ansdev_player.js').InitOutput> | undefined} */
-let ready;
-let loaded = false;
+const wasm = loadOnce(initWasm);
 
 /** `AnsdevPlayer`, usable once `init()` resolved (see `lifecycle.js`). */
-export const AnsdevPlayer = withLifecycle(WasmPlayer, () => loaded, 'PLAYER_FREED');
+export const AnsdevPlayer = withLifecycle(WasmPlayer, wasm.loaded, 'PLAYER_FREED');
 
 /**
  * Loads the wasm module once; every later call returns the same promise (a failed load may be
@@ -23,19 +21,7 @@ export const AnsdevPlayer = withLifecycle(WasmPlayer, () => loaded, 'PLAYER_FREE
  * @param {{ module_or_path: import('../pkg/ansdev_player.js').InitInput | Promise<import('../pkg/ansdev_player.js').InitInput> }} [options]
  */
 export function init(options) {
-  if (!ready) {
-    ready = initWasm(options).then(
-      (output) => {
-        loaded = true;
-        return output;
-      },
-      (error) => {
-        ready = undefined;
-        throw error;
-      },
-    );
-  }
-  return ready;
+  return wasm.init(options);
 }
 
 export default init;

@@ -111,3 +111,34 @@ export function withLifecycle(Class, isReady, freedCode) {
     },
   });
 }
+
+/**
+ * An entry's `init`: loads the wasm once, every later call returning the same promise (a failed
+ * load may be tried again), and `loaded()`, which the entry's classes check before constructing.
+ * @template O, I
+ * @param {(options?: I) => Promise<O>} initWasm the glue's default export
+ * @returns {{ init: (options?: I) => Promise<O>, loaded: () => boolean }}
+ */
+export function loadOnce(initWasm) {
+  /** @type {Promise<O> | undefined} */
+  let ready;
+  let done = false;
+  return {
+    init(options) {
+      if (!ready) {
+        ready = initWasm(options).then(
+          (output) => {
+            done = true;
+            return output;
+          },
+          (error) => {
+            ready = undefined;
+            throw error;
+          },
+        );
+      }
+      return ready;
+    },
+    loaded: () => done,
+  };
+}
