@@ -27,6 +27,7 @@
 //
 // hls.js's loader objects are typed loosely (`any`) here: hls.js is an optional peer, and the
 // loader follows its documented loader interface, not its type declarations.
+import { AnsdevError } from './errors.js';
 import { whenFreed } from './lifecycle.js';
 
 /** @typedef {import('../pkg/ansdev_player.js').AnsdevPlayer} AnsdevPlayer */
@@ -69,7 +70,6 @@ export function createLoader(player, Hls, options = {}) {
     throw new TypeError('createLoader(player, Hls): pass the hls.js class as Hls');
   }
   const prefetch = options.prefetch !== false;
-  const stableKeyUri = `ansdev-key://${player.jobId}`;
 
   /**
    * Loads `url` (a URL of this player) with the current token through a default loader of its
@@ -135,6 +135,8 @@ export function createLoader(player, Hls, options = {}) {
   function prefetchFrom(hlsConfig, masterUrl, masterText, loaderConfig) {
     const entries = heldFor(player);
     const policy = loaderConfig && loaderConfig.loadPolicy ? loaderConfig : PREFETCH_POLICY;
+    // Known by now: a player given only a video id learns its job id with its first token.
+    const stableKeyUri = `ansdev-key://${player.jobId}`;
     /** @type {Promise<unknown>[]} everything the video needs, held once all settle */
     const needed = [];
     /**
@@ -438,6 +440,14 @@ export function createHlsConfig(player, Hls, options = {}) {
  * @param {{ prefetch?: boolean }} [options]
  */
 export async function attach(video, player, Hls, config = {}, options = {}) {
+  if (typeof Hls.isSupported === 'function' && !Hls.isSupported()) {
+    // Only native HLS (e.g. iOS before 17.1): no code runs per request there, so no token can
+    // be put into each URL (see the README's "Safari and iOS").
+    throw new AnsdevError(
+      'NATIVE_HLS_UNSUPPORTED',
+      'this browser plays HLS only natively; the player needs Media Source Extensions',
+    );
+  }
   const hls = new Hls(Object.assign({}, config, createHlsConfig(player, Hls, options)));
   // Playback is active while this Hls lives (until prefetch holds everything): with `keepWarm`,
   // tokens are refreshed as they leave their fresh window.

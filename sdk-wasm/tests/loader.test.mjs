@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import init, { AnsdevPlayer, createHlsConfig } from '../js/index.js';
+import init, { AnsdevError, AnsdevPlayer, attach, createHlsConfig } from '../js/index.js';
 
 const BASE = 'http://127.0.0.1:8787';
 const wasm = await readFile(new URL('../pkg/ansdev_player_bg.wasm', import.meta.url));
@@ -493,4 +493,39 @@ test('f6: cache keys and the media playlists a master names come from the core',
   ]);
   assert.deepEqual(AnsdevPlayer.mediaPlaylistUris('<html>'), []);
   player.free();
+});
+
+test('p1: a player given only a video id prefetches the key too, once its first answer named the job', async () => {
+  const minted = [];
+  const player = new AnsdevPlayer({
+    baseUrl: BASE,
+    videoId: 'vid_1',
+    tokenProvider: async (videoId) => {
+      minted.push(videoId);
+      return { token: 'tokA', expiresIn: 300, jobId: 'job_1' };
+    },
+  });
+  const { Hls, seen } = fakeHls(videoScript());
+  // The loader exists before the job id is known, as `attach` makes it.
+  const { loader: Loader } = createHlsConfig(player, Hls);
+  await player.masterPlaylistUrl();
+  assert.ok((await load(Loader, masterContext())).ok);
+  await settle();
+  assert.ok(seen.includes(`${BASE}/v1/video/playback/key/tokA/job_1`), `the key was prefetched: ${seen.join(' ')}`);
+  const fetched = seen.length;
+  assert.ok((await load(Loader, keyContext())).ok);
+  assert.equal(seen.length, fetched, 'the key is answered from memory');
+  assert.deepEqual(minted, ['vid_1']);
+});
+
+test('attach refuses a browser with only native HLS with NATIVE_HLS_UNSUPPORTED, before any mint', async () => {
+  const { player, minted } = playerWith(['tokA']);
+  const { Hls } = fakeHls(videoScript());
+  const NativeOnly = Object.assign(function NativeOnly() {}, Hls, { isSupported: () => false, Events: { DESTROYING: 'd' } });
+  await assert.rejects(attach(/** @type {any} */ ({}), player, NativeOnly), (error) => {
+    assert.ok(error instanceof AnsdevError);
+    assert.equal(error.code, 'NATIVE_HLS_UNSUPPORTED');
+    return true;
+  });
+  assert.deepEqual(minted, []);
 });
