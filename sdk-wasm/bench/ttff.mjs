@@ -9,7 +9,9 @@
 // `requestVideoFrameCallback`. The players alternate run by run, so a noisy machine slows both.
 //   plain — hls.js alone, a master URL with a token minted beforehand, `xhrSetup` mapping the key
 //           URI to the key route with that token (what an app writes without the SDK)
-//   sdk   — `new AnsdevPlayer({ tokenProvider })` + `attach()`: the token is minted at start
+//   sdk     — `new AnsdevPlayer({ tokenProvider })` + `attach()`: the token is minted at start
+//   preload — the same, with `preload(player, Hls)` done at page load (outside the timed part),
+//             as a page does once it knows the video: `attach()` finds the playlists and key held
 import { chromium } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,6 +45,9 @@ async function run(site, api, mode, video) {
       const master = `${api.base}/v1/video/playback/manifest/${token}/${video.jobId}/master.m3u8`;
       const key = `${api.base}/v1/video/playback/key/${token}/${video.jobId}`;
       await page.evaluate(([m, k]) => window.playPlainEncrypted(m, k), [master, key]);
+    } else if (mode === 'preload') {
+      await page.evaluate((v) => window.preloadSdk(v), { baseUrl: api.base, jobId: video.jobId, videoId: VIDEO });
+      await page.evaluate(() => window.playPreloaded());
     } else {
       // init() first, outside the timed part (a page calls it at load).
       await page.evaluate(() => import('/js/index.js').then((m) => m.init()));
@@ -68,10 +73,15 @@ const api = await startServer(['--dev']);
 const site = await startSite(api);
 try {
   const video = (await (await fetch(`${api.base}/v1/video/${VIDEO}`, { headers: { 'x-ansdev-key': api.apiKey } })).json()).data;
-  const times = { plain: [], sdk: [] };
+  const times = { plain: [], sdk: [], preload: [] };
   await run(site, api, 'plain', video); // warm-up: the OS's file cache, not the browser's
   for (let i = 0; i < RUNS; i += 1) {
-    for (const mode of i % 2 ? ['sdk', 'plain'] : ['plain', 'sdk']) times[mode].push(await run(site, api, mode, video));
+    // Rotated run by run, so no player always goes first.
+    const order = ['plain', 'sdk', 'preload'];
+    for (let k = 0; k < order.length; k += 1) {
+      const mode = order[(i + k) % order.length];
+      times[mode].push(await run(site, api, mode, video));
+    }
   }
   const plain = median(times.plain);
   console.log(`time to first frame, ${RUNS} cold runs each, ${LATENCY} ms per request`);

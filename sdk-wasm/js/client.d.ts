@@ -23,7 +23,7 @@ export type {
 } from '../pkg/ansdev_player_client.js';
 export { AnsdevError } from './errors.js';
 export type { AnsdevErrorCode, CatalogErrorCode, ClientErrorCode, ProviderError } from './errors.js';
-export { attach, createHlsConfig, createLoader } from './hls.js';
+export { attach, createHlsConfig, createLoader, preload } from './hls.js';
 export type { HlsClass, LoaderOptions } from './hls.js';
 
 /** Loads the wasm module once; later calls return the same promise. */

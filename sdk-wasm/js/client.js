@@ -9,7 +9,7 @@ import initWasm, {
 import { loadOnce, withLifecycle } from './lifecycle.js';
 
 export { AnsdevError } from './errors.js';
-export { attach, createHlsConfig, createLoader } from './hls.js';
+export { attach, createHlsConfig, createLoader, preload } from './hls.js';
 
 const wasm = loadOnce(initWasm);
 

@@ -31,6 +31,13 @@ export function createHlsConfig(
 ): { loader: new (config: any) => any };
 
 /**
+ * Loads what the start of playback needs before `attach`: mints, then fetches the master
+ * playlist, every media playlist and the key, and holds them for `player`, so `attach` starts
+ * with the first segment. Call it as soon as the page knows the video (on load, on hover).
+ */
+export function preload(player: AnsdevPlayer, Hls: HlsClass, options?: LoaderOptions): Promise<void>;
+
+/**
  * Creates an `Hls` for `player`, attaches it to `video`, loads the video, and resolves to it;
  * the player is active until the `Hls` is destroyed or prefetch holds everything it needs. Teardown in either order is safe:
  * `hls.destroy()` then `player.free()`, or `player.free()` alone, which destroys this `Hls` first.

@@ -215,6 +215,28 @@ export function createLoader(player, Hls, options = {}) {
   }
 
   return class AnsdevLoader {
+    /**
+     * Fetches the master playlist with a token (the first mint), then every media playlist and
+     * the key, and holds them for the player, as if hls.js had loaded the master.
+     * @param {unknown} hlsConfig
+     * @returns {Promise<void>}
+     */
+    static async preload(hlsConfig) {
+      const url = await player.masterPlaylistUrl();
+      const key = player.cacheKey(url);
+      if (key === undefined || heldFor(player).has(key)) return;
+      const master = fetchAuthorized(hlsConfig, url, 'text', PREFETCH_POLICY).then((answer) => {
+        if (typeof answer.data !== 'string') throw new Error('playlist is not text');
+        const text = player.rewritePlaylist(answer.data);
+        prefetchFrom(hlsConfig, answer.url, text, null);
+        return { url: answer.url, data: text };
+      });
+      hold(key, master);
+      await master;
+      // Everything the master names, settled (a failure is loaded on demand later).
+      await Promise.allSettled([...heldFor(player).values()]);
+    }
+
     /** @param {unknown} config hls.js's config */
     constructor(config) {
       this.hlsConfig = config;
@@ -414,6 +436,22 @@ function bodyOf(details) {
 }
 
 /**
+ * Loads what the start of playback needs before `attach`: mints, fetches the master playlist,
+ * every media playlist and the key, and holds them for `player`, so that `attach` later starts
+ * with the first segment. Call it when the page knows which video comes next (on load, on
+ * hover); resolves once they are held. A failure is not fatal: what is not held is loaded
+ * when hls.js asks.
+ * @param {AnsdevPlayer} player
+ * @param {HlsLike} Hls
+ * @param {{ prefetch?: boolean }} [options]
+ * @returns {Promise<void>}
+ */
+export function preload(player, Hls, options = {}) {
+  const Loader = /** @type {any} */ (createLoader(player, Hls, options));
+  return Loader.preload(/** @type {any} */ (Hls).DefaultConfig);
+}
+
+/**
  * The hls.js options that make `player`'s videos play: merge them into your own config.
  * `options.prefetch` (default `true`) as for `createLoader`.
  * @example new Hls({ ...myConfig, ...createHlsConfig(player, Hls) })
@@ -448,7 +486,9 @@ export async function attach(video, player, Hls, config = {}, options = {}) {
       'this browser plays HLS only natively; the player needs Media Source Extensions',
     );
   }
-  const hls = new Hls(Object.assign({}, config, createHlsConfig(player, Hls, options)));
+  // `startFragPrefetch`: the first segment is requested as soon as its playlist is in, not once
+  // the media source is ready (the caller's config may turn it off).
+  const hls = new Hls(Object.assign({ startFragPrefetch: true }, config, createHlsConfig(player, Hls, options)));
   // Playback is active while this Hls lives (until prefetch holds everything): with `keepWarm`,
   // tokens are refreshed as they leave their fresh window.
   player.setActive(true);

@@ -18,7 +18,7 @@ export type {
 } from '../pkg/ansdev_player.js';
 export { AnsdevError } from './errors.js';
 export type { AnsdevErrorCode, CatalogErrorCode, ClientErrorCode, ProviderError } from './errors.js';
-export { attach, createHlsConfig, createLoader } from './hls.js';
+export { attach, createHlsConfig, createLoader, preload } from './hls.js';
 export { endpointTokenProvider } from './endpoint.js';
 export type { EndpointAnswer } from './endpoint.js';
 export type { HlsClass, LoaderOptions } from './hls.js';

@@ -5,7 +5,7 @@ import initWasm, { AnsdevPlayer as WasmPlayer } from '../pkg/ansdev_player.js';
 import { loadOnce, withLifecycle } from './lifecycle.js';
 
 export { AnsdevError } from './errors.js';
-export { attach, createHlsConfig, createLoader } from './hls.js';
+export { attach, createHlsConfig, createLoader, preload } from './hls.js';
 export { endpointTokenProvider } from './endpoint.js';
 
 const wasm = loadOnce(initWasm);
