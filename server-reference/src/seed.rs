@@ -1,5 +1,8 @@
 //! Seeding an empty database: from a seed file (docs/api.md §13) or with the demo dataset.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -10,7 +13,8 @@ use crate::demo::{
     PLAIN_JOB_ID as DEMO_PLAIN_JOB, PLAIN_VIDEO_ID, TRANSCODING_JOB_ID as DEMO_TRANSCODING_JOB,
     TRANSCODING_VIDEO_ID, USER_ID,
 };
-use crate::media;
+use crate::media::Source;
+use crate::media_dir::{MediaDir, MediaDirError};
 use crate::state::AppState;
 use crate::store::{KeyRow, StoreError, VideoRow};
 
@@ -28,7 +32,7 @@ pub struct SeedFile {
     /// API keys, given in full (only their hash is stored).
     #[serde(default)]
     pub api_keys: Vec<SeedApiKey>,
-    /// Videos; all play the bundled test clip.
+    /// Videos; each plays the bundled test clip or its own `media` folder.
     #[serde(default)]
     pub videos: Vec<SeedVideo>,
 }
@@ -89,6 +93,13 @@ pub struct SeedVideo {
     pub quality: String,
     /// Rendition names, top first.
     pub renditions: Vec<String>,
+    /// A folder holding the video's own unencrypted HLS rendition set (MPEG-TS segments and a
+    /// multivariant or single media playlist, as ffmpeg writes them), served instead of the
+    /// bundled clip and encrypted on the fly for an encrypted video. Relative to the seed
+    /// file's folder (to the server's working directory for `POST /dev/seed`). Checked when
+    /// seeded: see [`MediaDir::load`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<String>,
 }
 
 /// Why seeding failed.
@@ -101,6 +112,14 @@ pub enum SeedError {
     /// A value in the seed is invalid.
     #[error("seed: {0}")]
     Invalid(String),
+    /// A video's media folder was refused.
+    #[error("seed: videos[{index}].media: {source}")]
+    Media {
+        /// The video's position in `videos`.
+        index: usize,
+        /// What is wrong with the folder.
+        source: MediaDirError,
+    },
     /// The store refused the data.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -125,9 +144,13 @@ fn parse_time(value: &str, what: &str) -> Result<i64, SeedError> {
         .map_err(|_| SeedError::Invalid(format!("{what} is not RFC 3339")))
 }
 
+/// Each seeded video's own media folder, loaded (`None`: the bundled clip).
+pub(crate) type LoadedMedia = Vec<Option<Arc<MediaDir>>>;
+
 /// Checks every value of `seed` before anything is stored, so a refused seed changes nothing:
-/// keys and ids well-formed, times RFC 3339, ids unused in the seed itself.
-pub(crate) fn validate(seed: &SeedFile) -> Result<(), SeedError> {
+/// keys and ids well-formed, times RFC 3339, ids unused in the seed itself, media folders
+/// servable (loaded here, relative ones from `base`).
+pub(crate) fn validate(seed: &SeedFile, base: &Path) -> Result<LoadedMedia, SeedError> {
     let mut ids = std::collections::HashSet::new();
     for key in &seed.api_keys {
         sdk_core::ApiKey::new(key.key.clone())
@@ -154,6 +177,29 @@ pub(crate) fn validate(seed: &SeedFile) -> Result<(), SeedError> {
             }
         }
     }
+    let mut loaded = Vec::with_capacity(seed.videos.len());
+    for (index, video) in seed.videos.iter().enumerate() {
+        let dir = match &video.media {
+            Some(dir) => Some(Arc::new(
+                MediaDir::load(&base.join(dir))
+                    .map_err(|source| SeedError::Media { index, source })?,
+            )),
+            None => None,
+        };
+        loaded.push(dir);
+    }
+    Ok(loaded)
+}
+
+/// Loads the media folders of the videos already stored (a restart on a file database): a
+/// folder that no longer loads stops the start-up, as it would have stopped the seed.
+pub(crate) fn load_stored_media(state: &AppState) -> Result<(), SeedError> {
+    for (job_id, dir) in state.store().media_dirs()? {
+        let loaded = MediaDir::load(Path::new(&dir)).map_err(|source| {
+            SeedError::Invalid(format!("video {job_id}: stored media folder: {source}"))
+        })?;
+        state.inner.media.insert(&job_id, Arc::new(loaded));
+    }
     Ok(())
 }
 
@@ -162,7 +208,10 @@ pub(crate) fn validate(seed: &SeedFile) -> Result<(), SeedError> {
 /// never a key.
 pub(crate) fn add(state: &AppState, seed: &SeedFile) -> Result<(), crate::dev_refusal::DevRefusal> {
     use crate::dev_refusal::DevRefusal;
-    validate(seed).map_err(|e| DevRefusal::new("body", format!("body: {e}")))?;
+    let loaded = validate(seed, Path::new("")).map_err(|e| match e {
+        SeedError::Media { .. } => DevRefusal::new("videos[].media", format!("body: {e}")),
+        other => DevRefusal::new("body", format!("body: {other}")),
+    })?;
     let store = state.store();
     for key in &seed.api_keys {
         if store.key_by_id(&key.id).map_or(true, |k| k.is_some()) {
@@ -183,7 +232,7 @@ pub(crate) fn add(state: &AppState, seed: &SeedFile) -> Result<(), crate::dev_re
         }
     }
     // Store errors past these checks (a key hash already in use) are named, not detailed.
-    apply(state, seed).map_err(|e| match e {
+    insert(state, seed, loaded).map_err(|e| match e {
         SeedError::Store(_) => DevRefusal::new(
             "body",
             "body: the store refused the seed (a key already in use?)",
@@ -192,9 +241,15 @@ pub(crate) fn add(state: &AppState, seed: &SeedFile) -> Result<(), crate::dev_re
     })
 }
 
-/// Loads `seed` into the store (checked first with [`validate`]).
-pub(crate) fn apply(state: &AppState, seed: &SeedFile) -> Result<(), SeedError> {
-    validate(seed)?;
+/// Loads `seed` into the store (checked first with [`validate`]; relative media folders from
+/// `base`).
+pub(crate) fn apply(state: &AppState, seed: &SeedFile, base: &Path) -> Result<(), SeedError> {
+    let loaded = validate(seed, base)?;
+    insert(state, seed, loaded)
+}
+
+/// Stores a validated `seed` with its loaded media.
+fn insert(state: &AppState, seed: &SeedFile, loaded: LoadedMedia) -> Result<(), SeedError> {
     let store = state.store();
     let now = state.clock().unix();
     for user in &seed.users {
@@ -222,13 +277,18 @@ pub(crate) fn apply(state: &AppState, seed: &SeedFile) -> Result<(), SeedError> 
         store.insert_key(&row, &hash_api_key(&key.key))?;
     }
     // Earlier entries are newer, so a listing shows the file's order.
-    for (age, video) in (0..).zip(&seed.videos) {
-        insert_video(state, video, now - age)?;
+    for ((age, video), media) in (0..).zip(&seed.videos).zip(loaded) {
+        insert_video(state, video, media, now - age)?;
     }
     Ok(())
 }
 
-fn insert_video(state: &AppState, video: &SeedVideo, created_at: i64) -> Result<(), SeedError> {
+fn insert_video(
+    state: &AppState,
+    video: &SeedVideo,
+    media: Option<Arc<MediaDir>>,
+    created_at: i64,
+) -> Result<(), SeedError> {
     for (field, value) in [("id", &video.id), ("jobId", &video.job_id)] {
         sdk_core::VideoId::new(value.clone())
             .map_err(|_| SeedError::Invalid(format!("videos[].{field} {value:?} is invalid")))?;
@@ -256,11 +316,20 @@ fn insert_video(state: &AppState, video: &SeedVideo, created_at: i64) -> Result<
         quality: video.quality.clone(),
         renditions: video.renditions.clone(),
         // Only processed videos know their duration.
-        duration_seconds: (video.status == "COMPLETED").then(media::duration_seconds),
+        duration_seconds: (video.status == "COMPLETED")
+            .then(|| Source::of(media.as_ref()).duration_seconds()),
         created_at,
         updated_at: created_at,
     };
-    state.store().insert_video(&row, wrapped.as_deref())?;
+    let dir = media
+        .as_ref()
+        .map(|m| m.root.to_string_lossy().into_owned());
+    state
+        .store()
+        .insert_video(&row, wrapped.as_deref(), dir.as_deref())?;
+    if let Some(media) = media {
+        state.inner.media.insert(&video.job_id, media);
+    }
     Ok(())
 }
 
@@ -278,6 +347,7 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
         encrypted,
         quality: "720p".into(),
         renditions: vec!["720p".into(), "480p".into()],
+        media: None,
     };
     let mut transcoding = video(
         TRANSCODING_VIDEO_ID,
@@ -319,7 +389,7 @@ pub(crate) fn demo(state: &AppState) -> Result<DemoInfo, SeedError> {
             ),
         ],
     };
-    apply(state, &seed)?;
+    apply(state, &seed, Path::new(""))?;
     Ok(DemoInfo {
         api_key,
         video_id: ENCRYPTED_VIDEO_ID.into(),
