@@ -55,6 +55,8 @@ mod dev_master_key;
 mod dev_refusal;
 mod error;
 mod faults;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod http_date;
 mod idp;
 mod journal;
