@@ -3,6 +3,28 @@
 
 use super::{SeedError, SeedFile};
 
+/// Every field name of the seed file's schema (checked against it by a test below).
+const FIELDS: &[&str] = &[
+    "users",
+    "apiKeys",
+    "videos",
+    "id",
+    "userId",
+    "key",
+    "name",
+    "scopes",
+    "expiresAt",
+    "revoked",
+    "dailyTokenLimit",
+    "jobId",
+    "title",
+    "status",
+    "encrypted",
+    "quality",
+    "renditions",
+    "media",
+];
+
 /// Reads a seed file.
 pub(crate) fn read_file(path: &std::path::Path) -> Result<SeedFile, SeedError> {
     parse(&std::fs::read(path).map_err(|e| SeedError::File(e.to_string()))?)
@@ -15,18 +37,19 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<SeedFile, SeedError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| SeedError::File("the seed file is not UTF-8".to_owned()))?;
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(|e| {
-        let mut segments: Vec<_> = e.path().iter().collect();
-        // An unknown field's name comes from the file: the path stops at its parent.
-        if e.inner().to_string().starts_with("unknown field") {
-            segments.pop();
+        // The path names only the schema's own fields: a map key that is not one of them came
+        // from the file (an unknown or ignored field), so the path stops before it.
+        let mut path = String::new();
+        for segment in e.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+                serde_path_to_error::Segment::Map { key } if FIELDS.contains(&key.as_str()) => {
+                    path.push('.');
+                    path.push_str(key);
+                }
+                _ => break,
+            }
         }
-        let path: String = segments
-            .iter()
-            .map(|segment| match segment {
-                serde_path_to_error::Segment::Seq { index } => format!("[{index}]"),
-                other => format!(".{other}"),
-            })
-            .collect();
         let path = path.strip_prefix('.').unwrap_or(&path);
         let path = if path.is_empty() { "(top level)" } else { path };
         SeedError::File(format!("{path}: {}", describe(e.inner())))
@@ -57,5 +80,46 @@ fn describe(err: &serde_json::Error) -> String {
             format!("{what}{expected} {at}")
         }
         None => format!("{what} {at}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_field_list_is_the_schema() {
+        let full = r#"{"users": [{"id": "u"}], "apiKeys": [{"id": "k", "userId": "u",
+            "key": "ak_test_00000000000000000000000000000001", "name": "n", "scopes": [],
+            "expiresAt": "2030-01-01T00:00:00Z", "revoked": false, "dailyTokenLimit": 1}],
+            "videos": [{"id": "v", "jobId": "j", "userId": "u", "title": "t", "status": "QUEUED",
+            "encrypted": false, "quality": "720p", "renditions": [], "media": "m"}]}"#;
+        let seed = parse(full.as_bytes()).unwrap();
+        let value = serde_json::to_value(&seed).unwrap();
+        let mut names = Vec::new();
+        let mut stack = vec![&value];
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::Object(map) => {
+                    names.extend(map.keys().cloned());
+                    stack.extend(map.values());
+                }
+                serde_json::Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        names.sort();
+        names.dedup();
+        let mut fields: Vec<String> = FIELDS.iter().map(|f| (*f).to_owned()).collect();
+        fields.sort();
+        assert_eq!(names, fields);
+    }
+
+    #[test]
+    fn f1_an_ignored_field_name_is_not_in_the_path_of_a_syntax_error() {
+        let err = parse(br#"{"users": [{"ak_live_5ec4e70000000000": 1 "#).unwrap_err();
+        let message = err.to_string();
+        assert!(!message.contains("5ec4e7"), "{message}");
+        assert!(message.contains("users[0]"), "{message}");
     }
 }
