@@ -155,27 +155,24 @@ pub(crate) type LoadedMedia = Vec<Option<Arc<MediaDir>>>;
 /// servable (loaded here, relative ones from `base`).
 pub(crate) fn validate(seed: &SeedFile, base: &Path) -> Result<LoadedMedia, SeedError> {
     let mut ids = std::collections::HashSet::new();
-    for key in &seed.api_keys {
+    // Messages name positions, never values: a value may be a key written into the wrong field.
+    for (i, key) in seed.api_keys.iter().enumerate() {
         sdk_core::ApiKey::new(key.key.clone())
-            .map_err(|_| SeedError::Invalid(format!("apiKeys[{}].key is malformed", key.id)))?;
+            .map_err(|_| SeedError::Invalid(format!("apiKeys[{i}].key is malformed")))?;
         if let Some(t) = key.expires_at.as_deref() {
-            parse_time(t, "expiresAt")?;
+            parse_time(t, &format!("apiKeys[{i}].expiresAt"))?;
         }
         if !ids.insert(("key", key.id.as_str())) {
-            return Err(SeedError::Invalid(format!(
-                "apiKeys: id {:?} twice",
-                key.id
-            )));
+            return Err(SeedError::Invalid(format!("apiKeys[{i}].id is used twice")));
         }
     }
-    for video in &seed.videos {
+    for (i, video) in seed.videos.iter().enumerate() {
         for (field, value) in [("id", &video.id), ("jobId", &video.job_id)] {
-            sdk_core::VideoId::new(value.clone()).map_err(|_| {
-                SeedError::Invalid(format!("videos[].{field} {value:?} is invalid"))
-            })?;
+            sdk_core::VideoId::new(value.clone())
+                .map_err(|_| SeedError::Invalid(format!("videos[{i}].{field} is invalid")))?;
             if !ids.insert(("video", value.as_str())) {
                 return Err(SeedError::Invalid(format!(
-                    "videos: {field} {value:?} twice"
+                    "videos[{i}].{field} is used twice"
                 )));
             }
         }
@@ -218,20 +215,20 @@ pub(crate) fn add(state: &AppState, seed: &SeedFile) -> Result<(), crate::dev_re
         other => DevRefusal::new("body", format!("body: {other}")),
     })?;
     let store = state.store();
-    for key in &seed.api_keys {
+    for (i, key) in seed.api_keys.iter().enumerate() {
         if store.key_by_id(&key.id).map_or(true, |k| k.is_some()) {
             return Err(DevRefusal::new(
                 "body",
-                format!("body: apiKeys: id {:?} is in use", key.id),
+                format!("body: apiKeys[{i}].id is in use"),
             ));
         }
     }
-    for video in &seed.videos {
+    for (i, video) in seed.videos.iter().enumerate() {
         for (field, value) in [("id", &video.id), ("jobId", &video.job_id)] {
             if store.video(value).map_or(true, |v| v.is_some()) {
                 return Err(DevRefusal::new(
                     "body",
-                    format!("body: videos: {field} {value:?} is in use"),
+                    format!("body: videos[{i}].{field} is in use"),
                 ));
             }
         }
@@ -262,7 +259,7 @@ fn insert(state: &AppState, seed: &SeedFile, loaded: LoadedMedia) -> Result<(), 
     }
     for key in &seed.api_keys {
         sdk_core::ApiKey::new(key.key.clone())
-            .map_err(|_| SeedError::Invalid(format!("apiKeys[{}].key is malformed", key.id)))?;
+            .map_err(|_| SeedError::Invalid("apiKeys[].key is malformed".to_owned()))?;
         store.ensure_user(&key.user_id, now)?;
         let row = KeyRow {
             id: key.id.clone(),
@@ -296,7 +293,7 @@ fn insert_video(
 ) -> Result<(), SeedError> {
     for (field, value) in [("id", &video.id), ("jobId", &video.job_id)] {
         sdk_core::VideoId::new(value.clone())
-            .map_err(|_| SeedError::Invalid(format!("videos[].{field} {value:?} is invalid")))?;
+            .map_err(|_| SeedError::Invalid(format!("videos[].{field} is invalid")))?;
     }
     state.store().ensure_user(&video.user_id, created_at)?;
     let wrapped = if video.encrypted {
@@ -336,4 +333,32 @@ fn insert_video(
         state.inner.media.insert(&video.job_id, media);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `server_seed_file` fuzz target: a refusal quoted the API key's `id`, and an
+    /// id may hold a key written into the wrong field.
+    #[test]
+    fn f1_a_seed_refusal_names_positions_never_values() {
+        let secret = "ak_live_5ec4e7000000000000000000000000aa";
+        let key = |id: &str, key: &str| serde_json::json!({"id": id, "userId": "u", "key": key, "name": "n", "scopes": []});
+        for seed in [
+            serde_json::json!({"apiKeys": [key(secret, "ak_live_short")]}),
+            serde_json::json!({"apiKeys": [key(secret, secret), key(secret, secret)]}),
+            serde_json::json!({"videos": [{"id": secret, "jobId": "j j", "userId": "u",
+                "title": "t", "status": "QUEUED", "encrypted": false, "quality": "720p",
+                "renditions": []}]}),
+        ] {
+            let seed: SeedFile = serde_json::from_value(seed).unwrap();
+            let message = validate(&seed, Path::new("")).unwrap_err().to_string();
+            assert!(!message.contains("5ec4e7"), "{message}");
+            assert!(
+                message.contains("apiKeys[") || message.contains("videos[0]"),
+                "{message}"
+            );
+        }
+    }
 }
