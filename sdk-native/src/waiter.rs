@@ -148,20 +148,19 @@ impl Client {
                 return Err(expired(last_status));
             };
             let video = polled?;
-            match &video.status {
-                VideoStatus::Completed => return Ok(video),
-                VideoStatus::Failed => {
-                    return Err(WaitError::Failed {
+            // Which statuses end the wait is the core's rule; here they only become results.
+            if video.status.is_terminal() {
+                return match video.status {
+                    VideoStatus::Completed => Ok(video),
+                    VideoStatus::Failed => Err(WaitError::Failed {
                         video: Box::new(video),
-                    });
-                }
-                VideoStatus::Unknown(_) => {
-                    return Err(WaitError::UnexpectedStatus {
+                    }),
+                    _ => Err(WaitError::UnexpectedStatus {
                         video: Box::new(video),
-                    });
-                }
-                status => last_status = Some(status.clone()),
+                    }),
+                };
             }
+            last_status = Some(video.status);
             if Instant::now() + delay >= deadline {
                 // The next poll would come after the deadline: waiting for it is pointless.
                 tokio::time::sleep_until(deadline).await;

@@ -1,13 +1,17 @@
 //! Fault injection for tests (`POST /dev/faults`, `--dev` only): the next `count` requests of a
 //! route get a chosen status, a delay, a malformed or empty body, or a reset connection.
+//!
+//! A rule names its route by a short name (`mint`, `manifest`, …, each a set of route
+//! patterns) or by one route pattern as the journal reports it. A request is matched by the
+//! pattern axum routed it to (`MatchedPath`), never by re-reading its path.
 
 use std::ops::RangeInclusive;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sdk_core::{CodeFamily, ErrorCode};
@@ -16,6 +20,7 @@ use serde_json::Number;
 
 use crate::dev_refusal::DevRefusal;
 use crate::error::ansdev_body;
+use crate::routes::patterns;
 use crate::state::AppState;
 
 /// What a faulty response carries.
@@ -76,7 +81,7 @@ pub(crate) struct FaultRequest {
 /// from 200 to 599, a count from 1, and a bounded delay.
 #[derive(Debug, Clone)]
 pub(crate) struct FaultRule {
-    route: &'static str,
+    target: Target,
     status: StatusCode,
     /// Uses left; a rule is removed when it reaches zero.
     count: u64,
@@ -111,15 +116,16 @@ impl TryFrom<FaultRequest> for FaultRule {
     type Error = DevRefusal;
 
     fn try_from(request: FaultRequest) -> Result<Self, DevRefusal> {
-        let route = ROUTES
-            .iter()
-            .find(|r| **r == request.route)
-            .ok_or_else(|| {
-                DevRefusal::new(
-                    "route",
-                    format!("route must be one of {}", ROUTES.join(", ")),
-                )
-            })?;
+        let target = Target::parse(&request.route).ok_or_else(|| {
+            DevRefusal::new(
+                "route",
+                format!(
+                    "route must be one of {} or a route pattern of the API, e.g. {}",
+                    ROUTES.join(", "),
+                    patterns::MINT
+                ),
+            )
+        })?;
         let status = number_in("status", request.status.as_ref(), 503, STATUSES)?;
         let status = u16::try_from(status)
             .ok()
@@ -136,7 +142,7 @@ impl TryFrom<FaultRequest> for FaultRule {
             })?,
         };
         Ok(Self {
-            route,
+            target,
             status,
             count,
             delay: Duration::from_millis(delay_ms),
@@ -146,7 +152,61 @@ impl TryFrom<FaultRequest> for FaultRule {
     }
 }
 
+/// The short route names and the routes (method, pattern) each covers.
+const ALIASES: &[(&str, &[(&str, &str)])] = &[
+    ("mint", &[("POST", patterns::MINT)]),
+    (
+        "key",
+        &[("GET", patterns::KEY), ("GET", patterns::SESSION_KEY)],
+    ),
+    (
+        "manifest",
+        &[("GET", patterns::MASTER), ("GET", patterns::MEDIA)],
+    ),
+    ("segment", &[("GET", patterns::SEGMENT)]),
+    ("list", &[("GET", patterns::LIST)]),
+    ("get", &[("GET", patterns::VIDEO)]),
+];
+
+/// The short names a rule may use: the aliases, and `any` for every route they cover.
 pub(crate) const ROUTES: &[&str] = &["mint", "key", "manifest", "segment", "list", "get", "any"];
+
+/// Which requests a rule hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// The routes of one short name.
+    Alias(&'static [(&'static str, &'static str)]),
+    /// Every route of every short name.
+    Any,
+    /// One route pattern, any method.
+    Pattern(&'static str),
+}
+
+impl Target {
+    fn parse(route: &str) -> Option<Self> {
+        if route == "any" {
+            return Some(Self::Any);
+        }
+        if let Some((_, routes)) = ALIASES.iter().find(|(name, _)| *name == route) {
+            return Some(Self::Alias(routes));
+        }
+        patterns::FAULTABLE
+            .iter()
+            .find(|p| **p == route)
+            .map(|p| Self::Pattern(p))
+    }
+
+    /// Whether a request of `method` that axum routed to `pattern` is hit.
+    fn hits(self, method: &str, pattern: &str) -> bool {
+        let covers =
+            |routes: &[(&str, &str)]| routes.iter().any(|(m, p)| *m == method && *p == pattern);
+        match self {
+            Self::Alias(routes) => covers(routes),
+            Self::Any => ALIASES.iter().any(|(_, routes)| covers(routes)),
+            Self::Pattern(p) => p == pattern,
+        }
+    }
+}
 
 /// Armed faults, consumed in order; at most [`MAX_RULES`] at a time.
 #[derive(Debug, Default)]
@@ -171,12 +231,10 @@ impl FaultSet {
         Ok(())
     }
 
-    /// Takes one use of the first rule matching `route`.
-    fn take(&self, route: &str) -> Option<FaultRule> {
+    /// Takes one use of the first rule hitting a `method` request routed to `pattern`.
+    fn take(&self, method: &str, pattern: &str) -> Option<FaultRule> {
         let mut rules = self.rules.lock().ok()?;
-        let index = rules
-            .iter()
-            .position(|r| r.route == route || r.route == "any")?;
+        let index = rules.iter().position(|r| r.target.hits(method, pattern))?;
         let rule = rules.get_mut(index)?;
         rule.count = rule.count.saturating_sub(1);
         let taken = rule.clone();
@@ -187,35 +245,22 @@ impl FaultSet {
     }
 }
 
-/// The fault-injection route name of a request (`None` for dev, health and other routes).
-fn route_of(method: &Method, path: &str) -> Option<&'static str> {
-    if path.starts_with("/v1/video/playback/manifest/") {
-        Some("manifest")
-    } else if path.starts_with("/v1/video/playback/key/") || path.starts_with("/video/key/") {
-        Some("key")
-    } else if path.starts_with("/cdn/") {
-        Some("segment")
-    } else if path == "/v1/video" {
-        Some("list")
-    } else if let Some(rest) = path.strip_prefix("/v1/video/") {
-        match (method, rest.ends_with("/playback-token")) {
-            (&Method::POST, true) => Some("mint"),
-            (&Method::GET, false) => Some("get"),
-            _ => None,
-        }
-    } else {
-        None
-    }
-}
-
 /// Applies an armed fault, or passes the request on.
 pub(crate) async fn middleware(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let fault = route_of(request.method(), request.uri().path())
-        .and_then(|route| state.inner.faults.take(route));
+    // Unrouted requests (404, 405 fallbacks) carry no pattern and are never hit.
+    let fault = request
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|pattern| {
+            state
+                .inner
+                .faults
+                .take(request.method().as_str(), pattern.as_str())
+        });
     let Some(fault) = fault else {
         return next.run(request).await;
     };
@@ -268,19 +313,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn routes_are_classified() {
-        assert_eq!(
-            route_of(&Method::POST, "/v1/video/v/playback-token"),
-            Some("mint")
-        );
-        assert_eq!(route_of(&Method::GET, "/v1/video/v"), Some("get"));
-        assert_eq!(route_of(&Method::GET, "/v1/video"), Some("list"));
-        assert_eq!(
-            route_of(&Method::GET, "/cdn/j/720p/chunk_0000.ts"),
-            Some("segment")
-        );
-        assert_eq!(route_of(&Method::GET, "/video/key/j"), Some("key"));
-        assert_eq!(route_of(&Method::POST, "/dev/clock"), None);
+    fn short_names_and_patterns_cover_their_routes() {
+        let hits = |route: &str, method: &str, pattern: &str| {
+            Target::parse(route).unwrap().hits(method, pattern)
+        };
+        assert!(hits("mint", "POST", patterns::MINT));
+        assert!(!hits("mint", "GET", patterns::VIDEO));
+        assert!(hits("get", "GET", patterns::VIDEO));
+        assert!(hits("list", "GET", patterns::LIST));
+        assert!(hits("segment", "GET", patterns::SEGMENT));
+        assert!(hits("key", "GET", patterns::SESSION_KEY));
+        assert!(hits("manifest", "GET", patterns::MEDIA));
+        assert!(hits("any", "GET", patterns::MASTER));
+        assert!(!hits("any", "POST", "/dev/clock"));
+        assert!(hits(patterns::MASTER, "GET", patterns::MASTER));
+        assert!(!hits(patterns::MASTER, "GET", patterns::MEDIA));
+        assert!(Target::parse("/dev/clock").is_none());
+        assert!(Target::parse("/v1/video/vid_1").is_none());
     }
 
     fn rule(body: serde_json::Value) -> Result<FaultRule, DevRefusal> {
@@ -292,10 +341,10 @@ mod tests {
         let set = FaultSet::default();
         set.arm(rule(serde_json::json!({"route": "mint", "count": 2})).unwrap())
             .unwrap();
-        assert!(set.take("get").is_none());
-        assert!(set.take("mint").is_some());
-        assert!(set.take("mint").is_some());
-        assert!(set.take("mint").is_none());
+        assert!(set.take("GET", patterns::VIDEO).is_none());
+        assert!(set.take("POST", patterns::MINT).is_some());
+        assert!(set.take("POST", patterns::MINT).is_some());
+        assert!(set.take("POST", patterns::MINT).is_none());
     }
 
     #[test]
@@ -334,7 +383,7 @@ mod tests {
             .arm(rule(serde_json::json!({"route": "segment"})).unwrap())
             .unwrap_err();
         assert_eq!(refused.field(), "faults");
-        assert!(set.take("segment").is_some());
+        assert!(set.take("GET", patterns::SEGMENT).is_some());
         assert!(
             set.arm(rule(serde_json::json!({"route": "segment"})).unwrap())
                 .is_ok()

@@ -38,15 +38,22 @@ pub(crate) const MAX_AFTER_SECONDS: u64 = 31_557_600;
 const COMPLETED_RENDITIONS: [&str; 2] = ["720p", "480p"];
 
 /// Moves video `id` (public id or job id) to `status`. A video that reaches `COMPLETED` gets
-/// the bundled clip's duration and, if it had none, its renditions, so it plays at once.
+/// its media's duration (its own folder's or the bundled clip's) and, if it had none, the
+/// bundled clip's renditions, so it plays at once.
 pub(crate) fn set_status(state: &AppState, id: &str, status: &str) -> Result<VideoRow, DevRefusal> {
     check_status(status)?;
     let no_video = || DevRefusal::new("videoId", "videoId names no video (public id or job id)");
     if sdk_core::VideoId::new(id).is_err() {
         return Err(no_video());
     }
+    let own = state
+        .store()
+        .video(id)
+        .ok()
+        .flatten()
+        .and_then(|video| state.media_dir(&video.job_id));
     let completed = CompletedMedia {
-        duration_seconds: media::duration_seconds(),
+        duration_seconds: media::Source::of(own.as_ref()).duration_seconds(),
         renditions: COMPLETED_RENDITIONS
             .iter()
             .map(|r| (*r).to_owned())

@@ -18,6 +18,7 @@ use crate::journal::Journal;
 use crate::jwks::{JwksCache, JwksSettings};
 use crate::lifecycle::Schedule;
 use crate::master_key_file::MasterKeyFileError;
+use crate::media_dir::MediaLibrary;
 use crate::seed::{self, DemoInfo, SeedError};
 use crate::state::{AppState, Inner};
 use crate::store::{Store, StoreError};
@@ -165,10 +166,13 @@ pub async fn serve(config: Config) -> Result<RunningServer, StartError> {
         tracing::warn!("--token-ttl-seconds is ignored without --dev: tokens live 300 s");
     }
     let state = build_state(&config, addr)?;
+    seed::load_stored_media(&state)?;
     let demo = if state.store().is_empty()? {
         match &config.seed {
             Some(path) => {
-                seed::apply(&state, &seed::read_file(path)?)?;
+                // A seed file's relative media folders are relative to the file.
+                let base = path.parent().unwrap_or(std::path::Path::new(""));
+                seed::apply(&state, &seed::read_file(path)?, base)?;
                 None
             }
             None => Some(seed::demo(&state)?),
@@ -244,6 +248,7 @@ fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, StartError
             faults: FaultSet::default(),
             journal: Journal::default(),
             schedule: Schedule::default(),
+            media: MediaLibrary::default(),
             player_assets: config.player_assets_dir(),
         }),
     })

@@ -9,6 +9,7 @@ use crate::faults::FaultSet;
 use crate::journal::Journal;
 use crate::jwks::JwksCache;
 use crate::lifecycle::Schedule;
+use crate::media_dir::{MediaDir, MediaLibrary};
 use crate::store::Store;
 
 /// Everything the handlers share. Cheap to clone.
@@ -39,6 +40,8 @@ pub(crate) struct Inner {
     pub(crate) journal: Journal,
     /// Video status moves waiting on the server clock (`--dev`).
     pub(crate) schedule: Schedule,
+    /// Videos' own media folders, loaded (see `media_dir`).
+    pub(crate) media: MediaLibrary,
     /// The Player SDK package directory the hosted player page's assets come from.
     pub(crate) player_assets: PathBuf,
 }
@@ -50,6 +53,11 @@ impl AppState {
 
     pub(crate) fn clock(&self) -> &ServerClock {
         &self.inner.clock
+    }
+
+    /// The own media folder of video `job_id`, if it has one; read it through `media::Source::of`.
+    pub(crate) fn media_dir(&self, job_id: &str) -> Option<Arc<MediaDir>> {
+        self.inner.media.get(job_id)
     }
 
     /// The server clock (tests use it to read the server's "now").

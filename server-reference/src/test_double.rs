@@ -36,7 +36,9 @@ pub struct Fault {
 }
 
 impl Fault {
-    /// A fault on `route`: one of `mint`, `key`, `manifest`, `segment`, `list`, `get`, `any`.
+    /// A fault on `route`: one of `mint`, `key`, `manifest`, `segment`, `list`, `get`, `any`,
+    /// or a route pattern as [`JournalEntry::route`] reports it (e.g. `/v1/video/{video_id}`),
+    /// which hits exactly that route.
     /// By default the next request answers 503 with an error envelope.
     pub fn on(route: &str) -> Self {
         Self {

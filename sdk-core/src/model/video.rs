@@ -34,6 +34,28 @@ wire_enum!(
     }
 );
 
+impl VideoStatus {
+    /// Whether a wait for the video to become playable ends at this status: `COMPLETED` (it is
+    /// ready), `FAILED` (it never will be) and any status this SDK does not know (it cannot
+    /// tell whether it will ever complete). Every other status is a step on the way to
+    /// `COMPLETED`, so a waiter polls again. The one rule every front end's waiter follows.
+    ///
+    /// ```
+    /// use sdk_core::VideoStatus;
+    ///
+    /// assert!(!VideoStatus::Transcoding.is_terminal());
+    /// assert!(VideoStatus::Completed.is_terminal());
+    /// assert!(VideoStatus::from_wire("ARCHIVED").is_terminal());
+    /// ```
+    #[must_use]
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            VideoStatus::Completed | VideoStatus::Failed | VideoStatus::Unknown(_)
+        )
+    }
+}
+
 wire_enum!(
     /// A video's top quality.
     Quality {
@@ -204,6 +226,27 @@ mod tests {
         assert_eq!(s, VideoStatus::Unknown("ARCHIVED".into()));
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"ARCHIVED\"");
         assert_eq!(VideoStatus::ALL.len(), 8);
+    }
+
+    #[test]
+    fn a_wait_ends_at_completed_failed_and_unknown_statuses_only() {
+        let terminal: Vec<_> = VideoStatus::ALL
+            .iter()
+            .filter(|s| s.is_terminal())
+            .cloned()
+            .collect();
+        assert_eq!(terminal, [VideoStatus::Completed, VideoStatus::Failed]);
+        assert!(VideoStatus::Unknown("ARCHIVED".into()).is_terminal());
+        for pending in [
+            "PRICING",
+            "ESCROW_LOCKED",
+            "UPLOADING",
+            "QUEUED",
+            "TRANSCODING",
+            "MIGRATING",
+        ] {
+            assert!(!VideoStatus::from_wire(pending).is_terminal(), "{pending}");
+        }
     }
 
     #[test]

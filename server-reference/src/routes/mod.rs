@@ -4,6 +4,7 @@ mod dev;
 mod keys;
 mod meta;
 mod openapi;
+pub(crate) mod patterns;
 mod playback;
 mod player;
 mod videos;
@@ -33,27 +34,18 @@ pub(crate) fn build(state: AppState) -> Router {
         .route("/healthz", get(meta::healthz))
         .route("/openapi.json", get(openapi::document))
         .route("/.well-known/jwks.json", get(meta::jwks))
-        .route("/v1/video", get(videos::list))
-        .route("/v1/video/{video_id}", get(videos::get_one))
-        .route("/v1/video/{video_id}/playback-token", post(videos::mint))
-        .route(
-            "/v1/video/playback/manifest/{token}/{job_id}/master.m3u8",
-            get(playback::master),
-        )
-        .route(
-            "/v1/video/playback/manifest/{token}/{job_id}/{rendition}/index.m3u8",
-            get(playback::media),
-        )
-        .route(
-            "/v1/video/playback/key/{token}/{job_id}",
-            get(playback::key),
-        )
-        .route("/video/key/{job_id}", get(playback::session_key))
-        .route("/cdn/{job_id}/{rendition}/{chunk}", get(playback::segment))
-        .route("/player/{video_id}", get(player::page_for))
-        .route("/player-assets/{*path}", get(player::asset))
-        .route("/v1/keys", post(keys::create).get(keys::list))
-        .route("/v1/keys/{id}", delete(keys::revoke));
+        .route(patterns::LIST, get(videos::list))
+        .route(patterns::VIDEO, get(videos::get_one))
+        .route(patterns::MINT, post(videos::mint))
+        .route(patterns::MASTER, get(playback::master))
+        .route(patterns::MEDIA, get(playback::media))
+        .route(patterns::KEY, get(playback::key))
+        .route(patterns::SESSION_KEY, get(playback::session_key))
+        .route(patterns::SEGMENT, get(playback::segment))
+        .route(patterns::PLAYER, get(player::page_for))
+        .route(patterns::PLAYER_ASSET, get(player::asset))
+        .route(patterns::KEYS, post(keys::create).get(keys::list))
+        .route(patterns::KEY_BY_ID, delete(keys::revoke));
     if state.inner.dev {
         router = router
             .route("/dev/users/{user_id}/token", post(dev::user_token))

@@ -65,8 +65,12 @@ pub(super) async fn master(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
-    let result = video_for_token(&state, path)
-        .map(|video| media::master_playlist(&video.renditions).into_response());
+    let result = video_for_token(&state, path).map(|video| {
+        let own = state.media_dir(&video.job_id);
+        media::Source::of(own.as_ref())
+            .master_playlist(&video.renditions)
+            .into_response()
+    });
     no_store(result, PLAYLIST)
 }
 
@@ -95,14 +99,16 @@ pub(super) async fn media(
             .iter()
             .position(|r| *r == rendition)
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-        Ok(media::media_playlist(
-            &state.inner.public_base,
-            &video.job_id,
-            &rendition,
-            index,
-            video.encrypted,
-        )
-        .into_response())
+        let own = state.media_dir(&video.job_id);
+        Ok(media::Source::of(own.as_ref())
+            .media_playlist(
+                &state.inner.public_base,
+                &video.job_id,
+                &rendition,
+                index,
+                video.encrypted,
+            )
+            .into_response())
     })();
     no_store(result, PLAYLIST)
 }
@@ -214,9 +220,9 @@ pub(super) async fn segment(
         .position(|r| *r == rendition)
         .ok_or_else(not_found)?;
     let n = media::chunk_index(&chunk).ok_or_else(not_found)?;
-    let plain = *media::variant(index)
-        .segments
-        .get(n)
+    let own = state.media_dir(&video.job_id);
+    let plain = media::Source::of(own.as_ref())
+        .segment(index, n)
         .ok_or_else(not_found)?;
     let body = if video.encrypted {
         let key = data_key(&state, &video)?;

@@ -102,6 +102,10 @@ CREATE TABLE IF NOT EXISTS data_keys (
     job_id TEXT PRIMARY KEY REFERENCES videos(job_id),
     wrapped BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS video_media (
+    job_id TEXT PRIMARY KEY REFERENCES videos(job_id),
+    dir TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS daily_counters (
     key_id TEXT NOT NULL,
     day TEXT NOT NULL,

@@ -61,8 +61,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<VideoRow> {
 }
 
 impl Store {
-    /// Stores a video and, for an encrypted one, its wrapped data key, in one transaction.
-    pub(crate) fn insert_video(&self, v: &VideoRow, wrapped_key: Option<&[u8]>) -> StoreResult<()> {
+    /// Stores a video, for an encrypted one its wrapped data key, and the folder of its own
+    /// media if it has one, in one transaction.
+    pub(crate) fn insert_video(
+        &self,
+        v: &VideoRow,
+        wrapped_key: Option<&[u8]>,
+        media_dir: Option<&str>,
+    ) -> StoreResult<()> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
@@ -87,6 +93,12 @@ impl Store {
             tx.execute(
                 "INSERT INTO data_keys (job_id, wrapped) VALUES (?1, ?2)",
                 (&v.job_id, wrapped),
+            )?;
+        }
+        if let Some(dir) = media_dir {
+            tx.execute(
+                "INSERT INTO video_media (job_id, dir) VALUES (?1, ?2)",
+                (&v.job_id, dir),
             )?;
         }
         tx.commit()?;
@@ -168,6 +180,14 @@ impl Store {
             return Ok(None);
         }
         self.video(id_or_job)
+    }
+
+    /// Every video's own media folder: (job id, folder), loaded again at start-up.
+    pub(crate) fn media_dirs(&self) -> StoreResult<Vec<(String, String)>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT job_id, dir FROM video_media ORDER BY job_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The wrapped data key of an encrypted video.

@@ -92,6 +92,65 @@ async fn faults_hit_the_next_requests_of_their_route_then_stop() {
 }
 
 #[tokio::test]
+async fn a_fault_armed_for_a_route_pattern_hits_exactly_that_route() {
+    let h = start().await;
+    let master = "/v1/video/playback/manifest/{token}/{job_id}/master.m3u8";
+    let r = h
+        .post_json(
+            "/dev/faults",
+            &json!({"route": master, "status": 503, "count": 1}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let token = h.token(ENC).await;
+    // The same token, the same job, the sibling route of the same short name: not hit.
+    let media = h
+        .get(
+            &format!("/v1/video/playback/manifest/{token}/{ENC_JOB}/720p/index.m3u8"),
+            None,
+        )
+        .await;
+    assert_eq!(media.status(), 200);
+    // A path that merely starts like the route, routed elsewhere (404): not hit either.
+    let unrouted = h
+        .get(
+            &format!("/v1/video/playback/manifest/{token}/{ENC_JOB}/master.m3u8/x"),
+            None,
+        )
+        .await;
+    assert_eq!(unrouted.status(), 404);
+    let r = h
+        .get(
+            &format!("/v1/video/playback/manifest/{token}/{ENC_JOB}/master.m3u8"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 503);
+    // Used up: the next one is real. The journal names the pattern the fault was armed for.
+    let r = h
+        .get(
+            &format!("/v1/video/playback/manifest/{token}/{ENC_JOB}/master.m3u8"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let statuses: Vec<u16> = h
+        .server
+        .requests()
+        .iter()
+        .filter(|e| e.route == master)
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(statuses, [503, 200]);
+
+    // A path (not a pattern) and a dev route are refused by name.
+    for route in [format!("/v1/video/{ENC}"), "/dev/clock".to_owned()] {
+        let r = h.post_json("/dev/faults", &json!({"route": route})).await;
+        assert_dev_error(&r, "route");
+    }
+}
+
+#[tokio::test]
 async fn dev_routes_exist_only_in_dev_mode() {
     let h = start_with(|c| c.dev = false).await;
     for path in ["/dev/clock", "/dev/faults", "/dev/users/user_1/token"] {

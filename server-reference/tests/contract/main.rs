@@ -16,6 +16,7 @@ mod keys;
 mod mint;
 mod openapi;
 mod openapi_answers;
+mod own_media;
 mod persistence;
 mod playback;
 mod startup;

@@ -10,6 +10,15 @@ use crate::common::{json_of, start, start_with};
 /// The route table, read from the source that builds it, so a route added there without a
 /// document entry fails this test.
 const ROUTE_TABLE: &str = include_str!("../../src/routes/mod.rs");
+/// The named route patterns the table uses (`patterns::MINT`, …).
+const PATTERNS: &str = include_str!("../../src/routes/patterns.rs");
+
+/// The string literal of `patterns::NAME`.
+fn pattern_named(name: &str) -> &'static str {
+    let decl = format!("pub(crate) const {name}: &str =");
+    let rest = PATTERNS.split(&decl).nth(1).expect("a named route pattern");
+    rest.split('"').nth(1).expect("a route pattern literal")
+}
 
 /// `(path with every parameter written `{}`, method)` for each `.route(…)` of the table.
 fn routes_of_the_router() -> BTreeSet<(String, String)> {
@@ -20,10 +29,13 @@ fn routes_of_the_router() -> BTreeSet<(String, String)> {
     assert!(calls.len() >= 15, "the route table was not found");
     for call in calls {
         let call = call.trim_start();
-        let path = call
-            .strip_prefix('"')
-            .and_then(|rest| rest.split('"').next())
-            .expect("a route path literal");
+        let path = match call.strip_prefix("patterns::") {
+            Some(rest) => pattern_named(rest.split(',').next().unwrap().trim()),
+            None => call
+                .strip_prefix('"')
+                .and_then(|rest| rest.split('"').next())
+                .expect("a route path literal"),
+        };
         // The handlers of this route: up to the next route or the end of the table.
         let handlers = call.split(";").next().unwrap_or(call);
         let methods: Vec<&str> = ["get", "post", "delete", "put", "patch"]

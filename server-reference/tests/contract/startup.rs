@@ -148,3 +148,40 @@ async fn a_dev_db_keeps_a_generated_master_key_beside_it_and_restarts_cleanly() 
     assert_eq!(r.status(), 200);
     assert_eq!(r.bytes().await.unwrap().len(), 16);
 }
+
+/// Found by the `server_seed_file` fuzz target: serde_json's message for a value of the wrong
+/// type quotes the value, so an API key written into another field of a seed file reached
+/// stderr.
+#[test]
+fn f1_an_api_key_in_the_wrong_field_of_a_seed_file_is_never_echoed() {
+    let key = "ak_live_5ec4e7000000000000000000000000aa";
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            serde_json::json!({"apiKeys": [{"id": "k", "userId": "u", "key": key, "name": "n",
+                "scopes": ["video:read"], "dailyTokenLimit": key}]}),
+            "apiKeys[0].dailyTokenLimit",
+        ),
+        (
+            serde_json::json!({"apiKeys": [{"id": "k", "userId": "u", "key": key, "name": "n",
+                "scopes": key}]}),
+            "apiKeys[0].scopes",
+        ),
+        (serde_json::json!({ key: 1 }), "unknown field"),
+    ];
+    for (i, (seed, names)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("seed{i}.json"));
+        std::fs::write(&path, seed.to_string()).unwrap();
+        let (status, stderr) = refused(&[
+            "--dev",
+            "--addr",
+            "127.0.0.1:0",
+            "--seed",
+            path.to_str().unwrap(),
+        ]);
+        assert!(!status.success());
+        assert!(!stderr.contains(&key[8..]), "{stderr}");
+        assert!(stderr.contains(names), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}

@@ -412,14 +412,14 @@ async fn seed_adds_users_keys_and_videos_at_run_time_and_refuses_a_clash_whole()
     assert_dev_error(&r, "body");
     assert_eq!(h.get("/v1/video", Some(clash_key)).await.status(), 401);
 
-    // A malformed key is named by its id, never echoed.
+    // A malformed key is named by its position, never echoed.
     let bad = json!({"apiKeys": [{"id": "key_bad", "userId": "u", "key": "ak_live_SECRETSECRET",
                                   "name": "bad", "scopes": ["video:read"]}]});
     let r = h.post_json("/dev/seed", &bad).await;
     assert_dev_error(&r, "body");
     let text = String::from_utf8_lossy(r.body()).to_string();
     assert!(
-        text.contains("key_bad") && !text.contains("SECRETSECRET"),
+        text.contains("apiKeys[0].key") && !text.contains("SECRETSECRET"),
         "{text}"
     );
 

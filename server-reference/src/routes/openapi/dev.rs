@@ -76,6 +76,16 @@ pub(crate) enum FaultRoute {
     Any,
 }
 
+/// Which requests a fault hits: a short name, or one route pattern.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub(crate) enum FaultTarget {
+    /// A short name (a set of routes).
+    Name(FaultRoute),
+    /// Exactly one route.
+    Pattern(super::wire_enums::FaultPatternSchema),
+}
+
 /// What a faulty answer carries.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -92,7 +102,7 @@ pub(crate) enum FaultBody {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct FaultRequest {
-    route: FaultRoute,
+    route: FaultTarget,
     /// The status to answer with (default 503).
     #[schema(minimum = 200, maximum = 599)]
     status: Option<u16>,

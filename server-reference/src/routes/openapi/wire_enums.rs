@@ -85,3 +85,10 @@ impl ToSchema for UnsignedSchema {
         Cow::Borrowed("Unsigned")
     }
 }
+
+table_schema!(
+    /// A route pattern a fault may be armed for, from the router's own table.
+    FaultPatternSchema = "FaultPattern",
+    "A route pattern of the API, as the request journal reports it: the fault hits exactly that route.",
+    crate::routes::patterns::FAULTABLE.iter().copied()
+);
