@@ -136,7 +136,8 @@ export function createLoader(player, Hls, options = {}) {
     const entries = heldFor(player);
     const policy = loaderConfig && loaderConfig.loadPolicy ? loaderConfig : PREFETCH_POLICY;
     // Known by now: a player given only a video id learns its job id with its first token.
-    const stableKeyUri = `ansdev-key://${player.jobId}`;
+    const stableKeyUri = player.stableKeyUri;
+    if (stableKeyUri === undefined) return;
     /** @type {Promise<unknown>[]} everything the video needs, held once all settle */
     const needed = [];
     /**

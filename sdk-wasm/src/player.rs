@@ -92,6 +92,16 @@ impl AnsdevPlayer {
             .map_or(JsValue::UNDEFINED, |job| JsValue::from_str(job.as_str()))
     }
 
+    /// The stable key URI playlists are rewritten to (`ansdev-key://{jobId}`), which an engine
+    /// caches the key by; `undefined` until the job id is known. sdk-core spells it: the
+    /// integrations compare against this, never build it.
+    #[wasm_bindgen(getter, js_name = stableKeyUri, unchecked_return_type = "string | undefined")]
+    pub fn stable_key_uri(&self) -> JsValue {
+        self.inner.job().map_or(JsValue::UNDEFINED, |job| {
+            JsValue::from_str(&sdk_core::hls::stable_key_uri(&job))
+        })
+    }
+
     /// How many mints this player's token manager started (shared by a client's players).
     #[wasm_bindgen(getter, js_name = mintCount)]
     pub fn mint_count(&self) -> u32 {
