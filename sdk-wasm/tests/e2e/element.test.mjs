@@ -5,14 +5,10 @@
 // request journal. Needs ANSDEV_SERVER_BIN and ANSDEV_PLAYER_BACKEND_BIN (scripts/test-wasm.sh).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
-import { openUrl, startServer } from './harness.mjs';
+import { openUrl, startBackend, startServer } from './harness.mjs';
 
 const TTL = 10;
-const PACKAGE = fileURLToPath(new URL('../../', import.meta.url));
 const ENCRYPTED = 'vid_demo_encrypted';
 const PLAIN = 'vid_demo_plain';
 const MINT_ROUTE = '/v1/video/{video_id}/playback-token';
@@ -21,26 +17,8 @@ const KEY_ROUTE = '/v1/video/playback/key/{token}/{job_id}';
 /** server-reference plus the player-backend example publishing both demo videos. */
 async function startStack() {
   const api = await startServer(['--dev', '--token-ttl-seconds', String(TTL)]);
-  const bin = process.env.ANSDEV_PLAYER_BACKEND_BIN;
-  if (!bin) throw new Error('set ANSDEV_PLAYER_BACKEND_BIN to the player-backend example binary');
-  const child = spawn(bin, [], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      ANSDEV_BASE_URL: api.base,
-      ANSDEV_API_KEY: api.apiKey,
-      ANSDEV_BACKEND_ADDR: '127.0.0.1:0',
-      ANSDEV_PLAYER_ASSETS: PACKAGE,
-      ANSDEV_VIDEO: `${ENCRYPTED},${PLAIN}`,
-    },
-  });
-  const base = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`player-backend exited with ${code}`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const listening = /^listening on (http:\/\/\S+)$/.exec(line);
-      if (listening) resolve(listening[1]);
-    });
-  });
+  const backend = await startBackend(api, { ANSDEV_VIDEO: `${ENCRYPTED},${PLAIN}` });
+  const base = backend.base;
   return {
     api,
     base,
@@ -50,7 +28,7 @@ async function startStack() {
       return /** @type {{ route: string, status: number, videoId?: string }[]} */ ((await answer.json()).requests);
     },
     stop() {
-      child.kill('SIGTERM');
+      backend.stop();
       api.stop();
     },
   };

@@ -5,43 +5,13 @@
 // ANSDEV_PLAYER_BACKEND_BIN (scripts/test-wasm.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
-import { openUrl, startServer } from './harness.mjs';
+import { openUrl, startBackend, startServer } from './harness.mjs';
 
 const TTL = 10;
-const PACKAGE = fileURLToPath(new URL('../../', import.meta.url));
 
 let api;
 let backend;
-
-/** Starts the player-backend example against `api`; resolves once it printed its URL. */
-async function startBackend(api) {
-  const bin = process.env.ANSDEV_PLAYER_BACKEND_BIN;
-  if (!bin) throw new Error('set ANSDEV_PLAYER_BACKEND_BIN to the player-backend example binary');
-  const child = spawn(bin, [], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      ANSDEV_BASE_URL: api.base,
-      ANSDEV_API_KEY: api.apiKey,
-      ANSDEV_BACKEND_ADDR: '127.0.0.1:0',
-      ANSDEV_PLAYER_ASSETS: PACKAGE,
-    },
-  });
-  const output = [];
-  const base = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`player-backend exited with ${code}`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      output.push(line);
-      const listening = /^listening on (http:\/\/\S+)$/.exec(line);
-      if (listening) resolve(listening[1]);
-    });
-  });
-  return { base, output, stop: () => child.kill('SIGTERM') };
-}
 
 before(async () => {
   api = await startServer(['--dev', '--token-ttl-seconds', String(TTL)]);

@@ -37,6 +37,36 @@ export async function startServer(args) {
   return { ...found, stop: () => child.kill('SIGTERM') };
 }
 
+/**
+ * Starts the player-backend example (`ANSDEV_PLAYER_BACKEND_BIN`) against `api`, with `env` on
+ * top (e.g. `ANSDEV_VIDEO`); resolves once it printed its URL. `output` keeps its stdout lines.
+ */
+export async function startBackend(api, env = {}) {
+  const bin = process.env.ANSDEV_PLAYER_BACKEND_BIN;
+  if (!bin) throw new Error('set ANSDEV_PLAYER_BACKEND_BIN to the player-backend example binary');
+  const child = spawn(bin, [], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      ANSDEV_BASE_URL: api.base,
+      ANSDEV_API_KEY: api.apiKey,
+      ANSDEV_BACKEND_ADDR: '127.0.0.1:0',
+      ANSDEV_PLAYER_ASSETS: PACKAGE,
+      ...env,
+    },
+  });
+  const output = [];
+  const base = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`player-backend exited with ${code}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output.push(line);
+      const listening = /^listening on (http:\/\/\S+)$/.exec(line);
+      if (listening) resolve(listening[1]);
+    });
+  });
+  return { base, output, stop: () => child.kill('SIGTERM') };
+}
+
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
 /**
