@@ -90,7 +90,7 @@ export async function startProviderSite(api) {
     site.downUntil = Date.now() + ms;
   };
   const files = {
-    '/': join(PACKAGE, 'tests/e2e/faults/fault-page.html'),
+    '/': join(PACKAGE, 'tests/e2e/page.html'),
     '/hls.mjs': join(PACKAGE, 'node_modules/hls.js/dist/hls.mjs'),
   };
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
