@@ -94,6 +94,10 @@ describe('<ansdev-player>', { concurrency: 3 }, () => {
     const browser = await openElementPage(stack, PLAIN);
     try {
       const { page } = browser;
+      // The page learns the API's address from its backend, then defines the element: wait for
+      // both before copying the address (copying it earlier gave the second element no base URL).
+      await page.waitForFunction(() => document.getElementById('player').hasAttribute('base-url'));
+      await page.evaluate(() => customElements.whenDefined('ansdev-player'));
       await page.evaluate((id) => {
         const second = document.createElement('ansdev-player');
         second.id = 'second';
