@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints the gzipped size of what a page downloads from the package, per entry: the wasm, the
-# wasm-bindgen glue, the entry module and the hls.js integration. The goal is at most 60 KB
-# (61 440 bytes) of wasm + glue for the token-provider entry, the one viewers' pages load; the
-# whole download (with the hand-written entry and loader, shipped unminified) is reported beside.
+# wasm-bindgen glue, the entry module and the hls.js integration. The token-provider entry, the
+# one viewers' pages load, must not grow past 60 506 bytes of wasm + glue (its size when the
+# adapters and the element came in; 60 KB was the first goal); the whole download (with the
+# hand-written entry and loader, shipped unminified) is reported beside.
 # Each adapter and the element add at most 5 KB (5 120 bytes) gzipped of their own JS.
 set -euo pipefail
 cd "$(dirname "$0")/../sdk-wasm"
@@ -40,8 +41,8 @@ entry "@ansdev/player/videojs, its own JS (on top of the token-provider entry):"
 videojs_total=$last_total
 
 # WASM_SIZE_ENFORCE=1 (set by scripts/test-wasm.sh) turns the warning into a failure.
-if [ "$player_total" -gt 61440 ]; then
-  echo "warning: the token-provider wasm + glue is over the 60 KB goal" >&2
+if [ "$player_total" -gt 60506 ]; then
+  echo "warning: the token-provider wasm + glue grew past 60 506 bytes gzipped" >&2
   [ "${WASM_SIZE_ENFORCE:-0}" = 1 ] && exit 1
 fi
 if [ "$element_total" -gt 5120 ]; then

@@ -4,7 +4,7 @@
 //! Invariants: never panics; an error never repeats a secret-like word of the input, in its
 //! message or its `Debug`; an accepted value round-trips (its text is accepted again and
 //! unchanged), and an accepted base URL is an absolute http(s) URL with no query, fragment,
-//! user information or backslash.
+//! user information or backslash, which the `http` crate parses (alone and with a route).
 #![no_main]
 
 use ansdev_fuzz::echoed_secret;
@@ -43,6 +43,17 @@ fuzz_target!(|data: &[u8]| {
                     !authority.is_empty() && !authority.contains('@'),
                     "{text:?}"
                 );
+                if let Some(literal) = authority
+                    .strip_prefix('[')
+                    .and_then(|rest| rest.rsplit_once(']'))
+                {
+                    assert!(literal.0.parse::<std::net::Ipv6Addr>().is_ok(), "{text:?}");
+                }
+                // The native client builds request URIs from it with the `http` crate.
+                let route = format!("{text}/v1/videos/vid_1");
+                for uri in [text.as_str(), route.as_str()] {
+                    assert!(http::Uri::try_from(uri).is_ok(), "{uri:?}");
+                }
             }
             base
         }

@@ -228,7 +228,7 @@ impl AnsdevPlayer {
     #[wasm_bindgen(js_name = mediaPlaylistUris, unchecked_return_type = "string[]")]
     pub fn media_playlist_uris(master_text: &str) -> js_sys::Array {
         // Static (a pure function of the text) and a JS array built here: a method or a
-        // `Vec<String>` adds glue, and this entry has a 60 KB gzipped budget.
+        // `Vec<String>` adds glue, and this entry has a gzipped size budget.
         media_playlist_uris(master_text)
             .map(JsValue::from_str)
             .collect()

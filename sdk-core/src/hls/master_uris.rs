@@ -2,7 +2,7 @@
 //!
 //! A line-level scan rather than [`parse_master`](super::parse_master): the browser player's
 //! token-provider build has no playlist parser (m3u8-rs and nom are about half of its wasm, and
-//! it has a 60 KB gzipped budget), and a prefetch list needs only the URIs. Nothing here decides
+//! it has a gzipped size budget), and a prefetch list needs only the URIs. Nothing here decides
 //! where a token goes: each URI is still checked by [`PlaybackUrl::parse`](super::PlaybackUrl).
 
 /// The media playlist URIs `master_text` names, as written, in playlist order: the URI line of
