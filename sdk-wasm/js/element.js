@@ -7,7 +7,7 @@
 //
 // hls.js comes from the element's `Hls` property when set before it connects, else from the bare
 // specifier `hls.js` (a bundler or an import map resolves it).
-import init, { AnsdevError, AnsdevPlayer, attach } from './index.js';
+import init, { AnsdevError, AnsdevPlayer, attach, preload } from './index.js';
 import { endpointTokenProvider } from './endpoint.js';
 
 /**
@@ -171,6 +171,14 @@ export class AnsdevPlayerElement extends Base {
     if (!provider) {
       throw new AnsdevError('BUILD_ERROR', '<ansdev-player> needs a `token-endpoint` attribute or a `tokenProvider`');
     }
+    // `preload`, as on a `<video>`: `none` loads nothing until the viewer plays; `metadata`
+    // mints and holds the master playlist, the media playlists and the key (no segment) and
+    // attaches at play, which then starts with the first segment; `auto` or none given attaches
+    // now (hls.js buffers the start). `autoplay` overrides it, as on a `<video>`.
+    const preloading = this.hasAttribute('autoplay') ? 'auto' : this.getAttribute('preload');
+    const waits = preloading === 'none' || preloading === 'metadata';
+    /** @type {Promise<unknown>} */
+    const played = waits ? new Promise((resolve) => this.#video.addEventListener('play', resolve, { once: true })) : Promise.resolve();
     const [, Hls] = await Promise.all([init(), this.#hls ?? importHls()]);
     if (ticket !== this.#ticket) return;
     if (!Hls.isSupported()) {
@@ -182,9 +190,8 @@ export class AnsdevPlayerElement extends Base {
           : 'this browser has no Media Source Extensions to play HLS with',
       );
     }
-    // With `preload="none"` nothing is minted until the viewer asks to play.
-    if (this.getAttribute('preload') === 'none' && !this.hasAttribute('autoplay')) {
-      await new Promise((resolve) => this.#video.addEventListener('play', resolve, { once: true }));
+    if (preloading === 'none') {
+      await played;
       if (ticket !== this.#ticket) return;
     }
     // The player learns the job id from the provider's first answer (`{ token, expiresIn,
@@ -201,12 +208,24 @@ export class AnsdevPlayerElement extends Base {
     });
     player.on('tokenRefreshed', (event) => this.#emit('ansdev-token-refreshed', event));
     player.on('quotaLow', (event) => this.#emit('ansdev-quota-low', event));
+    if (preloading === 'metadata') {
+      // A final refusal (no token for this video) ends here, as it would at attach; anything
+      // else is loaded when hls.js asks for it.
+      await preload(player, Hls).catch((error) => {
+        if (session.reported || (error instanceof AnsdevError && !error.retryable)) throw error;
+      });
+      if (ticket !== this.#ticket) return;
+      await played;
+      if (ticket !== this.#ticket) return;
+    }
     const hls = await attach(this.#video, player, Hls);
     if (ticket !== this.#ticket) {
       hls.destroy();
       return;
     }
     session.hls = hls;
+    // A play asked for while the `<video>` had no source (the waited-for one) carries on once
+    // hls.js gives it one: only `autoplay` asks here.
     if (this.hasAttribute('autoplay')) this.#video.play().catch(() => {});
   }
 

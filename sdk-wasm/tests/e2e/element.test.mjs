@@ -13,6 +13,8 @@ const ENCRYPTED = 'vid_demo_encrypted';
 const PLAIN = 'vid_demo_plain';
 const MINT_ROUTE = '/v1/video/{video_id}/playback-token';
 const KEY_ROUTE = '/v1/video/playback/key/{token}/{job_id}';
+const MEDIA_ROUTE = '/v1/video/playback/manifest/{token}/{job_id}/{rendition}/index.m3u8';
+const SEGMENT_ROUTE = '/cdn/{job_id}/{rendition}/{chunk}';
 
 /** server-reference plus the player-backend example publishing both demo videos. */
 async function startStack() {
@@ -53,6 +55,25 @@ function playedPast(page, selector, seconds, timeout = 60_000) {
     [selector, seconds],
     { timeout, polling: 250 },
   );
+}
+
+/**
+ * Adds `<ansdev-player id="late">` for `video` (muted, no autoplay) once the page's own element
+ * knows the API's address, with `attributes` on top.
+ */
+async function addElement(page, video, attributes) {
+  await page.waitForFunction(() => document.getElementById('player').hasAttribute('base-url'));
+  await page.evaluate(() => customElements.whenDefined('ansdev-player'));
+  await page.evaluate(([id, extra]) => {
+    const element = document.createElement('ansdev-player');
+    element.id = 'late';
+    const base = document.getElementById('player').getAttribute('base-url');
+    for (const [name, value] of [['token-endpoint', '/playback-token'], ['muted', ''], ['base-url', base], ...Object.entries(extra)]) {
+      element.setAttribute(name, value);
+    }
+    element.setAttribute('video-id', id);
+    document.body.append(element);
+  }, [video, attributes]);
 }
 
 const apiRefusals = (browser, stack) =>
@@ -168,6 +189,56 @@ describe('<ansdev-player>', { concurrency: 3 }, () => {
       assert.deepEqual(late.map((r) => new URL(r.url).pathname), [], 'nothing loads after removal');
       await page.evaluate(() => document.body.append(window.parked));
       await page.waitForFunction(() => window.parked.player !== null && window.parked.currentTime > 1, null, { timeout: 30_000, polling: 250 });
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+
+  test('element: preload="metadata" mints and holds the playlists and the key before play, no segment, then plays on that one mint', { timeout: 90_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openElementPage(stack, 'vid_demo_unpublished');
+    try {
+      const { page } = browser;
+      await addElement(page, ENCRYPTED, { preload: 'metadata' });
+      const keyFetched = async () => (await stack.journal()).some((r) => r.route === KEY_ROUTE && r.status === 200);
+      for (let i = 0; i < 80 && !(await keyFetched()); i += 1) await page.waitForTimeout(250);
+      assert.ok(await keyFetched(), 'the key is fetched before play');
+      await page.waitForTimeout(1_500);
+      const before = await stack.journal();
+      assert.ok(before.some((r) => r.route === MEDIA_ROUTE && r.status === 200), 'the media playlists are fetched before play');
+      assert.deepEqual(before.filter((r) => r.route === SEGMENT_ROUTE), [], 'no segment before play');
+      assert.equal(await page.evaluate(() => document.getElementById('late').paused), true);
+      await page.evaluate(() => document.getElementById('late').play());
+      await playedPast(page, '#late', 2, 30_000);
+      const journal = await stack.journal();
+      // The page's own element asks for an unpublished video: the backend refuses it without a
+      // mint, so every mint is the new element's.
+      const mints = journal.filter((r) => r.route === MINT_ROUTE && r.status === 200);
+      assert.equal(mints.length, 1, `the preload's mint plays: ${JSON.stringify(mints)}`);
+      assert.equal(journal.filter((r) => r.route === KEY_ROUTE).length, 1, 'the key was fetched once');
+      assert.deepEqual(apiRefusals(browser, stack), []);
+      assert.deepEqual(await page.evaluate(() => window.ansdevEvents.filter((e) => e.target === 'late' && e.type === 'ansdev-error')), []);
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+
+  test('element: preload="none" loads nothing until play, then plays', { timeout: 90_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openElementPage(stack, 'vid_demo_unpublished');
+    try {
+      const { page } = browser;
+      const start = browser.requests.length;
+      await addElement(page, ENCRYPTED, { preload: 'none' });
+      await page.waitForTimeout(3_000);
+      const early = browser.requests.slice(start).filter((r) => r.url.startsWith(stack.api.base) || r.url.includes(`/playback-token/${ENCRYPTED}`));
+      assert.deepEqual(early.map((r) => r.url), [], 'no token and no API request before play');
+      await page.evaluate(() => document.getElementById('late').play());
+      await playedPast(page, '#late', 2, 30_000);
+      const mints = (await stack.journal()).filter((r) => r.route === MINT_ROUTE && r.status === 200);
+      assert.equal(mints.length, 1);
     } finally {
       await browser.close();
       stack.stop();
