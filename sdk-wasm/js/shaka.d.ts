@@ -24,17 +24,34 @@ export interface ShakaNamespace<P extends ShakaPlayerLike = ShakaPlayerLike> {
   };
   util: {
     Error: any;
-    AbortableOperation: { failed(error: unknown): any };
+    AbortableOperation: { failed(error: unknown): any; completed(value: unknown): any };
   };
 }
 
 /**
  * Plugs `player` into `shakaPlayer`'s networking engine: a request filter puts the current token
  * into this player's URLs at request time (again on every retry), a response filter makes the
- * playlists' key URI the stable `ansdev-key://{jobId}`, and a refusal goes to the player, which
- * decides whether Shaka's own retry runs with a fresh token. `attachShaka` calls it for you.
+ * playlists' key URI the stable `ansdev-key://{jobId}`, the VOD media playlists are prefetched
+ * and held (`options.prefetch`), and a refusal goes to the player, which decides whether Shaka's
+ * own retry runs with a fresh token. `attachShaka` calls it for you.
  */
-export function configureShaka<P extends ShakaPlayerLike>(shakaPlayer: P, player: AnsdevPlayer, shaka: ShakaNamespace<P>): void;
+export function configureShaka<P extends ShakaPlayerLike>(
+  shakaPlayer: P,
+  player: AnsdevPlayer,
+  shaka: ShakaNamespace<P>,
+  options?: ShakaOptions,
+): void;
+
+/** Options of `attachShaka` and `configureShaka`. */
+export interface ShakaOptions {
+  /**
+   * Hold every VOD media playlist the master names, fetched with the token in hand as soon as
+   * the master is in, so one token plays the video whatever rendition Shaka loads later
+   * (default `true`). Held playlists are answered by an `http:`/`https:` plugin the package
+   * registers (priority PREFERRED) that hands every other request to Shaka's own.
+   */
+  prefetch?: boolean;
+}
 
 /**
  * Creates a `shaka.Player` for `player`, attaches it to `video`, loads the video and resolves to
@@ -48,4 +65,5 @@ export function attachShaka<P extends ShakaPlayerLike>(
   player: AnsdevPlayer,
   shaka: ShakaNamespace<P>,
   config?: Record<string, unknown>,
+  options?: ShakaOptions,
 ): Promise<P>;

@@ -13,6 +13,13 @@
 //    scheme plugin before the filters run, so a key request reaches this plugin with the key
 //    route the filter put in; it loads it with Shaka's own HTTP plugin (Fetch, else XHR). A URI
 //    still `ansdev-key:` by then belongs to no player (freed, or another Shaka) and fails;
+//  - prefetch (on by default): once the master is in, every VOD media playlist it names is
+//    fetched with the token in hand and held, so a rendition Shaka first loads later (an ABR
+//    switch after the token's life) costs no mint. Shaka picks a request's plugin by scheme, so
+//    `http:`/`https:` get a plugin that answers a request the filter marked held from memory and
+//    hands every other to Shaka's own HTTP plugin. If an app's plugin of higher priority
+//    replaces it, a marked request goes out with the master's token: its refusal turns holding
+//    off for the player and is healed like any other;
 //  - healing: Shaka reports every failed download (`downloadfailed`, sent before it decides on
 //    a retry). A refusal of a request the filter authorized goes to `handleRefusal` with the
 //    token's generation; when the player answers "retry", the error is marked RECOVERABLE (Shaka 5
@@ -38,19 +45,28 @@ const KEY_SCHEME = 'ansdev-key';
  * @type {WeakMap<object, number>} */
 const generations = new WeakMap();
 
-/** The `shaka` namespaces the key scheme is registered in.
+/** @typedef {{ url: string, data: ArrayBuffer, generation: number }} Held a prefetched media
+ * playlist as fetched, and the generation of the token it was fetched with */
+
+/** Requests a player's filter found held: the playlist the plugin answers them with.
+ * @type {WeakMap<object, Held>} */
+const heldFor = new WeakMap();
+
+/** The `shaka` namespaces the plugins are registered in.
  * @type {WeakSet<object>} */
 const registered = new WeakSet();
 
 /**
- * Registers the `ansdev-key:` scheme in `shaka` (once).
+ * Registers the `ansdev-key:` scheme and the held-playlist-aware `http:`/`https:` plugin in
+ * `shaka` (once).
  * @param {any} shaka
  */
-function registerKeyScheme(shaka) {
+function registerPlugins(shaka) {
   if (registered.has(shaka)) return;
   registered.add(shaka);
   const net = shaka.net;
   const http = net.HttpFetchPlugin.isSupported() ? net.HttpFetchPlugin.parse : net.HttpXHRPlugin.parse;
+  const { PREFERRED } = net.NetworkingEngine.PluginPriority;
   net.NetworkingEngine.registerScheme(
     KEY_SCHEME,
     (/** @type {string} */ uri, /** @type {any} */ request, /** @type {...any} */ ...rest) => {
@@ -62,9 +78,18 @@ function registerKeyScheme(shaka) {
       }
       return http(uri, request, ...rest);
     },
-    net.NetworkingEngine.PluginPriority.PREFERRED,
+    PREFERRED,
     /* progressSupport= */ true,
   );
+  const plugin = (/** @type {string} */ uri, /** @type {any} */ request, /** @type {...any} */ ...rest) => {
+    const held = heldFor.get(request);
+    if (!held) return http(uri, request, ...rest);
+    heldFor.delete(request);
+    // A copy: Shaka's response filters rewrite `data` in place.
+    const data = held.data.slice(0);
+    return shaka.util.AbortableOperation.completed({ uri: held.url, originalUri: uri, data, status: 200, headers: {}, originalRequest: request, fromCache: true });
+  };
+  for (const scheme of ['http', 'https']) net.NetworkingEngine.registerScheme(scheme, plugin, PREFERRED, true);
 }
 
 /**
@@ -72,14 +97,73 @@ function registerKeyScheme(shaka) {
  * @param {any} shakaPlayer a `shaka.Player`
  * @param {AnsdevPlayer} player
  * @param {any} shaka the `shaka` namespace
+ * @param {{ prefetch?: boolean }} [options] as for `attachShaka`
  */
-export function configureShaka(shakaPlayer, player, shaka) {
-  registerKeyScheme(shaka);
+export function configureShaka(shakaPlayer, player, shaka, options = {}) {
+  registerPlugins(shaka);
   const engine = shakaPlayer.getNetworkingEngine();
   const manifest = shaka.net.NetworkingEngine.RequestType.MANIFEST;
+  /** Media playlists held, by the player's cache key (token-free); `null` once holding is off.
+   * @type {Map<string, Held> | null} */
+  let held = options.prefetch === false ? null : new Map();
+  /** @type {Set<string>} the cache keys fetched or being fetched */
+  const asked = new Set();
 
-  engine.registerRequestFilter(async (/** @type {number} */ _type, /** @type {any} */ request) => {
+  /**
+   * Fetches and holds the VOD media playlists `masterText` names, with the token in hand.
+   * @param {string} masterUrl
+   * @param {string} masterText
+   */
+  const prefetch = (masterUrl, masterText) => {
+    /** @type {string[]} */
+    let uris;
+    try {
+      // A static method of the player's class: either entry's class has it.
+      uris = /** @type {any} */ (player.constructor).mediaPlaylistUris(masterText);
+    } catch {
+      return;
+    }
+    for (const uri of uris) {
+      let url;
+      let key;
+      try {
+        url = new URL(uri, masterUrl).href;
+        key = player.cacheKey(url);
+      } catch {
+        continue;
+      }
+      // Not this player's (another origin), or already asked for: nothing to hold.
+      if (key === undefined || asked.has(key)) continue;
+      asked.add(key);
+      player
+        .authorizeUrl(url)
+        .then(async (authorized) => {
+          const answer = await fetch(authorized ? authorized.url : url, { signal: AbortSignal.timeout(10_000) });
+          if (!answer.ok) throw new Error(`status ${answer.status}`);
+          const data = await answer.arrayBuffer();
+          // Only a VOD playlist is final; a live one is reloaded (lazily, with a token).
+          if (!/^#EXT-X-ENDLIST\b/m.test(new TextDecoder().decode(data))) return;
+          held?.set(/** @type {string} */ (key), { url: answer.url, data, generation: authorized ? authorized.generation : 0 });
+        })
+        // Not held: Shaka loads it when it needs it, lazily minting if the token is gone.
+        .catch(() => {});
+    }
+  };
+
+  engine.registerRequestFilter(async (/** @type {number} */ type, /** @type {any} */ request) => {
     const uris = /** @type {string[]} */ (request.uris);
+    if (held && type === manifest && uris.length === 1) {
+      const key = player.cacheKey(/** @type {string} */ (uris[0]));
+      const playlist = key === undefined ? undefined : held.get(key);
+      if (playlist) {
+        // Answered from memory by the plugin: no token needed. Its URL keeps the token of the
+        // master, which the prefetch's token is: a refusal of it (see `downloadfailed`) is one
+        // of that generation.
+        heldFor.set(request, playlist);
+        generations.set(request, playlist.generation);
+        return;
+      }
+    }
     for (let i = 0; i < uris.length; i += 1) {
       const uri = /** @type {string} */ (uris[i]);
       if (!player.needsToken(uri)) continue;
@@ -93,12 +177,18 @@ export function configureShaka(shakaPlayer, player, shaka) {
   engine.registerResponseFilter((/** @type {number} */ type, /** @type {any} */ response) => {
     if (type !== manifest || !player.needsToken(response.originalUri || response.uri)) return;
     const text = new TextDecoder().decode(response.data);
+    if (held && asked.size === 0) prefetch(response.uri, text);
     response.data = new TextEncoder().encode(player.rewritePlaylist(text)).buffer;
   });
 
   shakaPlayer.addEventListener('downloadfailed', (/** @type {any} */ event) => {
-    const generation = generations.get(event.request);
     const error = event.error;
+    if (heldFor.delete(event.request)) {
+      // Marked held, but another plugin sent it, with its old token: hold no more (a retry is
+      // authorized by the filter), and heal its refusal like any other below.
+      held = null;
+    }
+    const generation = generations.get(event.request);
     if (generation === undefined || !event.httpResponseCode || !error) return;
     let retry = false;
     try {
@@ -122,8 +212,10 @@ export function configureShaka(shakaPlayer, player, shaka) {
  * @param {AnsdevPlayer} player
  * @param {any} shaka the `shaka` namespace (shaka-player's default export)
  * @param {Record<string, unknown>} [config]
+ * @param {{ prefetch?: boolean }} [options] `prefetch` (default `true`): hold every VOD media
+ *   playlist once the master is in, so one token plays the video whatever rendition Shaka picks
  */
-export async function attachShaka(video, player, shaka, config) {
+export async function attachShaka(video, player, shaka, config, options = {}) {
   const shakaPlayer = new shaka.Player();
   let destroyed = false;
   const destroy = shakaPlayer.destroy.bind(shakaPlayer);
@@ -144,7 +236,7 @@ export async function attachShaka(video, player, shaka, config) {
   });
   try {
     if (config) shakaPlayer.configure(config);
-    configureShaka(shakaPlayer, player, shaka);
+    configureShaka(shakaPlayer, player, shaka, options);
     await shakaPlayer.attach(video);
     // Playback is active while this shaka.Player lives: with `keepWarm`, tokens are refreshed ahead.
     player.setActive(true);

@@ -37,13 +37,13 @@ const PAGE = `<!doctype html>
     return body;
   };
 
-  window.play = async ({ baseUrl, jobId, videoId, config }) => {
+  window.play = async ({ baseUrl, jobId, videoId, config, options }) => {
     await init();
     const player = (window.player = new AnsdevPlayer({ baseUrl, jobId, videoId, tokenProvider }));
     for (const name of ['tokenRefreshed', 'quotaLow', 'error']) {
       player.on(name, (e) => log.events.push({ name, code: e.code ?? null }));
     }
-    const shakaPlayer = (window.shakaPlayer = await attachShaka(video, player, shaka, config));
+    const shakaPlayer = (window.shakaPlayer = await attachShaka(video, player, shaka, config, options));
     shakaPlayer.addEventListener('error', (e) =>
       log.shakaErrors.push({ code: e.detail.code, severity: e.detail.severity, status: e.detail.data?.[1] ?? null }),
     );
@@ -156,15 +156,19 @@ async function openPage(stack, before = async () => {}) {
   return browser;
 }
 
-/** Starts playing the encrypted demo through `attachShaka` with `config`. */
-function play(stack, browser, config) {
+/** Starts playing the encrypted demo through `attachShaka` with `config` and `options`. */
+function play(stack, browser, config, options = {}) {
   return browser.page.evaluate((args) => window.play(args), {
     baseUrl: stack.api.base,
     jobId: stack.jobId,
     videoId: ENCRYPTED,
     config,
+    options,
   });
 }
+
+/** A playlist URL without its token: `/manifest/{token}/` → `/manifest/`. */
+const untokened = (url) => new URL(url).pathname.replace(/\/manifest\/[^/]+\//, '/manifest/');
 
 /** Waits until the video has played past `seconds`. */
 function playedPast(page, seconds, timeout = 60_000) {
@@ -209,6 +213,8 @@ async function assertCleanPlayback(stack, browser, figures) {
 // ABR is off in the playing tests, so which renditions load (and so the mint count) is the
 // test's choice, not the bandwidth estimate's on a busy machine.
 const ONE_RENDITION = { abr: { enabled: false } };
+// The heal tests need a playlist requested after the token's life: with prefetch it is held.
+const NO_PREFETCH = { prefetch: false };
 
 // Three at a time: each has its own server and browser; the longest plays 31 s.
 describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
@@ -222,9 +228,12 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
       await assertCleanPlayback(stack, browser, figures);
       assert.deepEqual(figures.refusals, [], 'no 401/403 answered');
       // Shaka loads the master, the one media playlist it plays and (at the first segment) the
-      // key up front, then nothing else with a token: one token plays the VOD.
+      // key up front; the prefetch holds every media playlist with that token: one token plays
+      // the VOD.
       assert.equal(figures.mints, 1, `mints: ${figures.mints}`);
-      assert.equal(figures.playlists.length, 2, 'master and one media playlist');
+      const paths = figures.playlists.map((r) => untokened(r.url));
+      assert.equal(new Set(paths).size, 3, `master and both media playlists: ${paths}`);
+      assert.ok(paths.every((path) => paths.filter((p) => p === path).length <= 2), `each at most twice (Shaka's own and the prefetch): ${paths}`);
       console.log(`shaka: ${figures.mints} mint, ${figures.keys.length} key request over ${3 * TTL + 1} s played, no switch`);
     } finally {
       await browser.close();
@@ -232,11 +241,34 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
     }
   });
 
-  test('shaka: a rendition first loaded after the token expired takes one lazy mint; the key is not fetched again', { timeout: 120_000 }, async () => {
+  test('shaka: a rendition first loaded after the token expired comes from the prefetch — one mint in all, no playlist request after the switch, the key not fetched again', { timeout: 120_000 }, async () => {
     const stack = await startStack();
     const browser = await openPage(stack);
     try {
       await play(stack, browser, ONE_RENDITION);
+      await playedPast(browser.page, TTL + 2);
+      const before = browser.requests.length;
+      const [from, to] = await browser.page.evaluate(() => window.switchRendition());
+      assert.notEqual(from, to);
+      await playedPast(browser.page, 3 * TTL + 1, 90_000);
+      const figures = await tally(stack, browser);
+      await assertCleanPlayback(stack, browser, figures);
+      assert.deepEqual(figures.refusals, [], 'no 401/403 answered');
+      const late = browser.requests.slice(before).filter((r) => r.url.endsWith('.m3u8'));
+      assert.deepEqual(late.map((r) => r.url), [], 'the new rendition was held');
+      assert.equal(figures.mints, 1, `mints: ${figures.mints}`);
+      console.log(`shaka: ${figures.mints} mint, ${figures.keys.length} key request over ${3 * TTL + 1} s played, switch ${from}p → ${to}p at ${TTL + 2} s`);
+    } finally {
+      await browser.close();
+      await stack.stop();
+    }
+  });
+
+  test('shaka (prefetch off): a rendition first loaded after the token expired takes one lazy mint; the key is not fetched again', { timeout: 120_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openPage(stack);
+    try {
+      await play(stack, browser, ONE_RENDITION, NO_PREFETCH);
       await playedPast(browser.page, TTL + 2);
       const [from, to] = await browser.page.evaluate(() => window.switchRendition());
       assert.notEqual(from, to);
@@ -246,10 +278,10 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
       assert.deepEqual(figures.refusals, [], 'no 401/403 answered');
       assert.equal(figures.playlists.length, 3, 'master and both media playlists');
       assert.ok(figures.playlists.every((r) => r.status === 200));
-      // Shaka loads media playlists lazily: the second one, loaded past the first token's life,
-      // needs a token of its own.
+      // Without prefetch Shaka loads media playlists lazily: the second one, loaded past the
+      // first token's life, needs a token of its own.
       assert.equal(figures.mints, 2, `mints: ${figures.mints}`);
-      console.log(`shaka: ${figures.mints} mints, ${figures.keys.length} key request over ${3 * TTL + 1} s played, switch ${from}p → ${to}p at ${TTL + 2} s`);
+      console.log(`shaka (prefetch off): ${figures.mints} mints, switch ${from}p → ${to}p at ${TTL + 2} s`);
     } finally {
       await browser.close();
       await stack.stop();
@@ -265,7 +297,7 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
       const browser = await openPage(stack);
       try {
         if (critical) await browser.page.evaluate(() => window.refusalsCritical());
-        await play(stack, browser, ONE_RENDITION);
+        await play(stack, browser, ONE_RENDITION, NO_PREFETCH);
         await playedPast(browser.page, 2);
         // The token in hand is now expired on the server; the page does not know.
         await fetch(`${stack.api.base}/dev/clock`, {
@@ -291,6 +323,39 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
       }
     });
   }
+
+  test("shaka: an app's own HTTP plugin in place of the SDK's — a held playlist goes out with its old token, is refused once, holding stops and Shaka's retry carries a fresh token", { timeout: 90_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openPage(stack);
+    try {
+      // The page's plugin (priority APPLICATION) replaces the SDK's for http and https.
+      await browser.page.evaluate(() => window.refusalsCritical());
+      await play(stack, browser, ONE_RENDITION);
+      await playedPast(browser.page, 2);
+      // Let the prefetch hold the other rendition, then outlive the token on the server.
+      await browser.page.waitForTimeout(1_000);
+      await fetch(`${stack.api.base}/dev/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceSeconds: TTL + 5 }),
+      });
+      await browser.page.evaluate(() => window.switchRendition());
+      const at = await browser.page.evaluate(() => document.getElementById('video').currentTime);
+      await playedPast(browser.page, at + 6);
+      const figures = await tally(stack, browser);
+      const log = await browser.page.evaluate(() => window.log);
+      // The held request, sent by the page's plugin with the master's token, is refused once
+      // and healed: its retry carries a fresh token.
+      assert.deepEqual(figures.refusals.map((r) => r.status), [401]);
+      assert.ok(figures.refusals[0].url.endsWith('/index.m3u8'), 'the refusal was the new playlist');
+      assert.deepEqual(log.shakaErrors, [], 'Shaka never saw the refusal as an error');
+      assert.deepEqual(log.events.filter((e) => e.name === 'error'), []);
+      assert.equal(figures.mints, 2, 'the expired token and its one replacement');
+    } finally {
+      await browser.close();
+      await stack.stop();
+    }
+  });
 
   test("shaka: a refused key request is healed through Shaka's retry — one 401, one re-mint, the key loaded once, playback starts", { timeout: 60_000 }, async () => {
     const stack = await startStack();
