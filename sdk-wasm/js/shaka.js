@@ -37,8 +37,6 @@ import { whenFreed } from './lifecycle.js';
 
 /** @typedef {import('../pkg/ansdev_player.js').AnsdevPlayer} AnsdevPlayer */
 
-/** The scheme of the stable key URI the player's `rewritePlaylist` writes. */
-const KEY_SCHEME = 'ansdev-key';
 
 /** The token generation each authorized request was sent with (Shaka hands the same object to
  * the filter, the plugin and `downloadfailed`).
@@ -60,17 +58,21 @@ const registered = new WeakSet();
  * Registers the `ansdev-key:` scheme and the held-playlist-aware `http:`/`https:` plugin in
  * `shaka` (once).
  * @param {any} shaka
+ * @param {AnsdevPlayer} player
  */
-function registerPlugins(shaka) {
+function registerPlugins(shaka, player) {
   if (registered.has(shaka)) return;
   registered.add(shaka);
+  // The scheme of the stable key URI the player's `rewritePlaylist` writes (a static method of
+  // the player's class: either entry's class has it).
+  const keyScheme = /** @type {string} */ (/** @type {any} */ (player.constructor).stableKeyScheme());
   const net = shaka.net;
   const http = net.HttpFetchPlugin.isSupported() ? net.HttpFetchPlugin.parse : net.HttpXHRPlugin.parse;
   const { PREFERRED } = net.NetworkingEngine.PluginPriority;
   net.NetworkingEngine.registerScheme(
-    KEY_SCHEME,
+    keyScheme,
     (/** @type {string} */ uri, /** @type {any} */ request, /** @type {...any} */ ...rest) => {
-      if (uri.startsWith(`${KEY_SCHEME}:`)) {
+      if (uri.startsWith(`${keyScheme}:`)) {
         const Err = shaka.util.Error;
         return shaka.util.AbortableOperation.failed(
           new Err(Err.Severity.CRITICAL, Err.Category.NETWORK, Err.Code.UNSUPPORTED_SCHEME, uri),
@@ -100,7 +102,7 @@ function registerPlugins(shaka) {
  * @param {{ prefetch?: boolean }} [options] as for `attachShaka`
  */
 export function configureShaka(shakaPlayer, player, shaka, options = {}) {
-  registerPlugins(shaka);
+  registerPlugins(shaka, player);
   const engine = shakaPlayer.getNetworkingEngine();
   const manifest = shaka.net.NetworkingEngine.RequestType.MANIFEST;
   /** Media playlists held, by the player's cache key (token-free); `null` once holding is off.

@@ -102,6 +102,13 @@ impl AnsdevPlayer {
         })
     }
 
+    /// The scheme of stable key URIs (`ansdev-key`), for engines that register a loader per
+    /// scheme before any player knows its job id (the Shaka integration).
+    #[wasm_bindgen(js_name = stableKeyScheme)]
+    pub fn stable_key_scheme() -> String {
+        sdk_core::hls::STABLE_KEY_SCHEME.to_owned()
+    }
+
     /// How many mints this player's token manager started (shared by a client's players).
     #[wasm_bindgen(getter, js_name = mintCount)]
     pub fn mint_count(&self) -> u32 {
