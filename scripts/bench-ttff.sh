@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Time to first frame of the SDK's hls.js path against plain hls.js (sdk-wasm/bench/ttff.mjs):
+# Time to first frame of the SDK's hls.js path and of `<ansdev-player preload="metadata">` against plain hls.js (sdk-wasm/bench/ttff.mjs):
 # cold Chromium profiles, CDP latency per request, players alternated run by run, medians and
 # their ratio printed side by side.
 #   scripts/bench-ttff.sh [RUNS=9] [LATENCY_MS=50]

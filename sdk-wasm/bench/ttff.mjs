@@ -1,4 +1,5 @@
-// Time to first frame: the SDK's hls.js path against plain hls.js, side by side in one run.
+// Time to first frame: the SDK's hls.js path and `<ansdev-player>` against plain hls.js, side by
+// side in one run.
 //
 //   ANSDEV_SERVER_BIN=target/debug/server-reference node sdk-wasm/bench/ttff.mjs [RUNS] [LATENCY_MS]
 //   (scripts/bench-ttff.sh builds what it needs and runs this)
@@ -12,6 +13,8 @@
 //   sdk     — `new AnsdevPlayer({ tokenProvider })` + `attach()`: the token is minted at start
 //   preload — the same, with `preload(player, Hls)` done at page load (outside the timed part),
 //             as a page does once it knows the video: `attach()` finds the playlists and key held
+//   element — `<ansdev-player preload="metadata">` connected at page load (outside the timed
+//             part; it mints and holds the playlists and the key), then `element.play()`
 import { chromium } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,6 +48,11 @@ async function run(site, api, mode, video) {
       const master = `${api.base}/v1/video/playback/manifest/${token}/${video.jobId}/master.m3u8`;
       const key = `${api.base}/v1/video/playback/key/${token}/${video.jobId}`;
       await page.evaluate(([m, k]) => window.playPlainEncrypted(m, k), [master, key]);
+    } else if (mode === 'element') {
+      await page.evaluate((v) => window.preloadElement(v), { baseUrl: api.base, jobId: video.jobId, videoId: VIDEO });
+      // The held answers settle a moment after the key's (the media playlists are in parallel).
+      await page.waitForTimeout(300);
+      await page.evaluate(() => window.playElement());
     } else if (mode === 'preload') {
       await page.evaluate((v) => window.preloadSdk(v), { baseUrl: api.base, jobId: video.jobId, videoId: VIDEO });
       await page.evaluate(() => window.playPreloaded());
@@ -73,11 +81,11 @@ const api = await startServer(['--dev']);
 const site = await startSite(api);
 try {
   const video = (await (await fetch(`${api.base}/v1/video/${VIDEO}`, { headers: { 'x-ansdev-key': api.apiKey } })).json()).data;
-  const times = { plain: [], sdk: [], preload: [] };
+  const times = { plain: [], sdk: [], preload: [], element: [] };
   await run(site, api, 'plain', video); // warm-up: the OS's file cache, not the browser's
   for (let i = 0; i < RUNS; i += 1) {
     // Rotated run by run, so no player always goes first.
-    const order = ['plain', 'sdk', 'preload'];
+    const order = ['plain', 'sdk', 'preload', 'element'];
     for (let k = 0; k < order.length; k += 1) {
       const mode = order[(i + k) % order.length];
       times[mode].push(await run(site, api, mode, video));
@@ -87,7 +95,7 @@ try {
   console.log(`time to first frame, ${RUNS} cold runs each, ${LATENCY} ms per request`);
   for (const [mode, values] of Object.entries(times)) {
     const m = median(values);
-    console.log(`  ${mode.padEnd(6)} median ${m.toFixed(0).padStart(5)} ms  (${(m / plain).toFixed(2)}× plain)  runs: ${values.map((v) => v.toFixed(0)).join(' ')}`);
+    console.log(`  ${mode.padEnd(7)} median ${m.toFixed(0).padStart(5)} ms  (${(m / plain).toFixed(2)}× plain)  runs: ${values.map((v) => v.toFixed(0)).join(' ')}`);
   }
 } finally {
   await site.stop();
