@@ -16,9 +16,15 @@
 //    VHS may ask for a playlist as it resolved it or as it was last answered from;
 //  - a URL with no held answer yet (the first media playlist, a moment after the multivariant
 //    one) goes as VHS wrote it: it carries the multivariant playlist's token, fresh by then;
-//  - a held answer whose token has expired meanwhile (after a long pause, say) is still sent:
-//    the hook cannot wait. The server refuses it, VHS sees that one error, the refusal goes to
-//    `handleRefusal`, and the answer is renewed, so VHS's own retry carries a fresh token;
+//  - prefetch (on by default): once the multivariant playlist is in, every VOD media playlist
+//    it names is fetched with the token in hand and held as a `blob:` URL, which the request
+//    hook sends VHS to instead (no token needed, nothing to wait for). Once every one is held
+//    and VHS has the key (it caches it), nothing more needs a token: the player is marked
+//    inactive, so keep-warm mints no more, and one token plays the VOD;
+//  - without prefetch (or for a live playlist), a held answer whose token has expired meanwhile
+//    (after a long pause, say) is still sent: the hook cannot wait. The server refuses it, VHS
+//    sees that one error, the refusal goes to `handleRefusal`, and the answer is renewed, so
+//    VHS's own retry carries a fresh token;
 //  - media playlists are rewritten (`rewritePlaylist`) in the response hook, so the key URI
 //    VHS caches the key by is stable; the source asks VHS to cache keys (`cacheEncryptionKeys`,
 //    off by default), so the key is fetched once, not once per segment.
@@ -40,9 +46,11 @@ import { whenFreed } from './lifecycle.js';
  * player stays yours to dispose.
  * @param {any} vjsPlayer a Video.js 8 player (`videojs(element, options)`)
  * @param {AnsdevPlayer} player
+ * @param {{ prefetch?: boolean }} [options] `prefetch` (default `true`): hold every VOD media
+ *   playlist once the multivariant playlist is in, so one token plays the video
  * @returns {Promise<any>}
  */
-export async function attachVideojs(vjsPlayer, player) {
+export async function attachVideojs(vjsPlayer, player, options = {}) {
   /** The player's cache key of a URL (the URL without its token) → the held answer of
    * `authorizeUrl` for it. Keyed so because VHS may ask for one playlist under several URLs: as
    * it resolved it, or as it was last answered from (a URL with one of our tokens).
@@ -51,6 +59,14 @@ export async function attachVideojs(vjsPlayer, player) {
   /** Cache key → the generation of the token its last request went out with.
    * @type {Map<string, number>} */
   const sent = new Map();
+  /** Cache key → a `blob:` URL of a held VOD media playlist (its text as the server sent it).
+   * @type {Map<string, string>} */
+  const playlists = new Map();
+  /** Prefetch: not started, under way, or every playlist held; the key is seen once VHS has it.
+   * @type {'off' | 'idle' | 'fetching' | 'held' | 'done'} */
+  let prefetch = options.prefetch === false ? 'off' : 'idle';
+  let keyNeeded = false;
+  let keyLoaded = false;
   /** @type {Array<() => void>} */
   const undo = [];
   let attached = true;
@@ -90,6 +106,55 @@ export async function attachVideojs(vjsPlayer, player) {
   }
 
   /**
+   * Fetches and holds the VOD media playlists `masterText` names, with the token in hand.
+   * @param {string} masterUrl
+   * @param {string} masterText
+   */
+  function prefetchFrom(masterUrl, masterText) {
+    /** @type {string[]} */
+    let uris;
+    try {
+      // A static method of the player's class: either entry's class has it.
+      uris = /** @type {any} */ (player.constructor).mediaPlaylistUris(masterText);
+    } catch {
+      return;
+    }
+    if (uris.length === 0) return;
+    prefetch = 'fetching';
+    const stableKeyUri = player.stableKeyUri;
+    const fetches = uris.map(async (uri) => {
+      const url = new URL(uri, masterUrl).href;
+      const key = keyOf(url);
+      // Not this player's (another origin): loaded as written, with no token of ours.
+      if (key === undefined) return true;
+      const authorized = await player.authorizeUrl(url);
+      const answer = await fetch(authorized ? authorized.url : url, { signal: AbortSignal.timeout(10_000) });
+      const text = answer.ok ? await answer.text() : '';
+      // Only a VOD playlist is final; a live one is reloaded (with a token) as VHS asks.
+      if (!attached || !/^#EXT-X-ENDLIST\b/m.test(text)) return false;
+      if (stableKeyUri !== undefined && player.rewritePlaylist(text).includes(stableKeyUri)) keyNeeded = true;
+      playlists.set(key, URL.createObjectURL(new Blob([text], { type: 'application/vnd.apple.mpegurl' })));
+      return true;
+    });
+    Promise.all(fetches).then(
+      (held) => {
+        if (!held.every(Boolean)) return;
+        prefetch = 'held';
+        settle();
+      },
+      // What is not held is loaded as VHS asks, with a token.
+      () => {},
+    );
+  }
+
+  /** Once every playlist is held and VHS has the key, nothing needs a token: inactive. */
+  function settle() {
+    if (prefetch !== 'held' || (keyNeeded && !keyLoaded)) return;
+    prefetch = 'done';
+    setActive(false);
+  }
+
+  /**
    * Holds an answer for every playlist and key URL VHS's parsed playlists name.
    * @param {any} vhs
    */
@@ -108,7 +173,7 @@ export async function attachVideojs(vjsPlayer, player) {
     }
     for (const url of urls) {
       const key = keyOf(url);
-      if (key !== undefined && !held.has(key)) authorize(url, key);
+      if (key !== undefined && !held.has(key) && !playlists.has(key)) authorize(url, key);
     }
   }
 
@@ -117,6 +182,9 @@ export async function attachVideojs(vjsPlayer, player) {
     const url = options && options.uri;
     const key = typeof url === 'string' ? keyOf(url) : undefined;
     if (key === undefined) return options;
+    const blob = playlists.get(key);
+    // A held playlist: VHS reads it from memory (its own URL stays on the request).
+    if (blob) return Object.assign({}, options, { uri: blob });
     const answer = held.get(key);
     // Renewed after every use too, so a held answer is never more than one use behind.
     authorize(url, key);
@@ -150,9 +218,16 @@ export async function attachVideojs(vjsPlayer, player) {
       if (retry) authorize(url, key);
       return;
     }
-    if (request.responseType === 'arraybuffer') return;
+    if (request.responseType === 'arraybuffer') {
+      if (url === player.stableKeyUri) {
+        keyLoaded = true;
+        settle();
+      }
+      return;
+    }
     const text = textOf(request);
     if (typeof text !== 'string' || !text) return;
+    if (prefetch === 'idle') prefetchFrom(url, text);
     let rewritten;
     try {
       rewritten = player.rewritePlaylist(text);
@@ -192,7 +267,10 @@ export async function attachVideojs(vjsPlayer, player) {
       // Freed: nothing left to keep warm.
     }
   };
-  const onPlay = () => setActive(true);
+  // With everything held, playing needs no token: stay inactive.
+  const onPlay = () => {
+    if (prefetch !== 'done') setActive(true);
+  };
   const onStop = () => setActive(false);
 
   function detach() {
@@ -207,6 +285,8 @@ export async function attachVideojs(vjsPlayer, player) {
     }
     held.clear();
     sent.clear();
+    for (const blob of playlists.values()) URL.revokeObjectURL(blob);
+    playlists.clear();
   }
 
   const masterUrl = await player.masterPlaylistUrl();

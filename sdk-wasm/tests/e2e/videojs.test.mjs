@@ -43,7 +43,7 @@ const VIDEOJS_PAGE = `<!doctype html>
   import init, { AnsdevPlayer } from '/js/index.js';
   import { attachVideojs } from '/js/videojs.js';
   ${PROVIDER}
-  window.play = async ({ baseUrl, jobId, videoId }) => {
+  window.play = async ({ baseUrl, jobId, videoId, options }) => {
     await init();
     const player = (window.player = new AnsdevPlayer({ baseUrl, jobId, videoId, tokenProvider, keepWarm: true }));
     watchPlayer(player);
@@ -58,7 +58,7 @@ const VIDEOJS_PAGE = `<!doctype html>
     vjs.on('xhr-hooks-ready', () => {
       vjs.tech(true).vhs.xhr.onResponse((request, error, response) => log.engineStatuses.push(response.statusCode));
     });
-    await attachVideojs(vjs, player);
+    await attachVideojs(vjs, player, options);
     vjs.play()?.catch(() => {});
   };
   window.position = () => window.vjs.currentTime();
@@ -209,7 +209,7 @@ async function startStack() {
 }
 
 /** Opens `path` of the stack's site and starts playing the encrypted demo. */
-async function openAndPlay(stack, path, { wrongKey = false } = {}) {
+async function openAndPlay(stack, path, { wrongKey = false, options = {} } = {}) {
   const browser = await openUrl(`${stack.site.origin}${path}`);
   if (wrongKey) {
     // The negative control: the key route answers 16 wrong bytes.
@@ -220,7 +220,7 @@ async function openAndPlay(stack, path, { wrongKey = false } = {}) {
   await browser.page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 }).catch((error) => {
     throw new Error(`${path} did not load: ${browser.errors.join('; ')}`, { cause: error });
   });
-  await browser.page.evaluate((args) => window.play(args), { baseUrl: stack.api.base, jobId: stack.jobId, videoId: ENCRYPTED });
+  await browser.page.evaluate((args) => window.play(args), { baseUrl: stack.api.base, jobId: stack.jobId, videoId: ENCRYPTED, options });
   return browser;
 }
 
@@ -242,47 +242,86 @@ function keyRequests(browser, stack) {
 const figures = {};
 
 describe('Video.js and Vidstack', { concurrency: 3 }, () => {
-  test('videojs: plays the encrypted demo past 3 token lifetimes, switching rendition after the first, key fetched once, no 401/403, mints as keep-warm schedules them', { timeout: 150_000 }, async () => {
+  for (const prefetch of [true, false]) {
+    const mode = prefetch ? '' : ' (prefetch off)';
+    test(`videojs${mode}: plays the encrypted demo past 3 token lifetimes, switching rendition after the first, key fetched once, no 401/403, ${prefetch ? 'on one mint (the playlists held, the player then inactive)' : 'mints as keep-warm schedules them'}`, { timeout: 150_000 }, async () => {
+      const stack = await startStack();
+      const browser = await openAndPlay(stack, '/videojs', { options: { prefetch } });
+      const started = Date.now();
+      try {
+        const { page } = browser;
+        await playedPast(page, TTL + 2);
+        const beforeSwitch = browser.requests.length;
+        const switchedTo = await page.evaluate(() => window.switchRendition());
+        await playedPast(page, 3 * TTL + 1);
+        const playingSeconds = (Date.now() - started) / 1000;
+        const log = await page.evaluate(() => window.log);
+        assert.equal(browser.navigations(), 1, 'no reload');
+        assert.deepEqual(refusals(browser, stack), [], 'no API answer was a 401/403');
+        assert.deepEqual(log.engineStatuses.filter((s) => s === 401 || s === 403), [], 'no 401/403 reached VHS');
+        assert.deepEqual(log.engineErrors, [], 'no Video.js error or playlist retry');
+        assert.deepEqual(log.sdkErrors, []);
+        const api = (r) => r.url.startsWith(stack.api.base);
+        const playlists = browser.requests.filter((r) => r.url.endsWith('/index.m3u8') && api(r));
+        const late = browser.requests.slice(beforeSwitch).filter((r) => r.url.endsWith('/index.m3u8') && api(r));
+        if (prefetch) {
+          // VHS's first media playlist may go out before the prefetch holds it: once each by the
+          // prefetch, at most once more by VHS at the start.
+          const paths = playlists.map((r) => new URL(r.url).pathname.replace(/\/manifest\/[^/]+\//, '/manifest/'));
+          assert.equal(new Set(paths).size, 2, `both media playlists: ${paths}`);
+          assert.ok(playlists.length <= 3, `each fetched once by the prefetch, one at most once more by VHS: ${paths}`);
+          assert.deepEqual(late.map((r) => r.url), [], `the switch to ${switchedTo} read its playlist from memory`);
+        } else {
+          assert.ok(late.length >= 1, `the second rendition's playlist was loaded after the switch to ${switchedTo}`);
+        }
+        const keys = keyRequests(browser, stack);
+        assert.equal(keys.length, 1, 'the key was fetched once (VHS caches it by its stable URI)');
+        const journal = await stack.journal();
+        const mints = journal.filter((r) => r.route === MINT_ROUTE && r.status === 200).length;
+        assert.equal(mints, log.refreshed, 'every mint the server answered is one the player took in');
+        // With prefetch: one. Without: keep-warm refreshes as the token leaves its fresh window
+        // (its life minus the margin, which a 10 s life caps at a third), at most once per 2/3 of
+        // the life while playing, plus the first mint and one under way.
+        const bound = prefetch ? 1 : 2 + Math.ceil(playingSeconds / ((2 * TTL) / 3));
+        assert.ok(mints >= 1 && mints <= bound, `${mints} mints in ${playingSeconds.toFixed(1)} s (bound ${bound})`);
+        assert.equal(journal.filter((r) => r.route === KEY_ROUTE).length, 1);
+        assert.deepEqual(browser.errors, []);
+        figures[prefetch ? 'videojs' : 'videojsNoPrefetch'] = { mints, bound, keyRequests: keys.length, playedSeconds: await page.evaluate(() => window.position()), passed: true };
+        console.log(`videojs${mode}: ${mints} mints (bound ${bound}) in ${playingSeconds.toFixed(1)} s, ${keys.length} key request, played past ${3 * TTL + 1} s`);
+      } finally {
+        await browser.close();
+        await stack.stop();
+      }
+    });
+  }
+
+  test('videojs: paused while the server clock jumps past the token, the rendition loaded next comes from memory — no refusal, no mint', { timeout: 120_000 }, async () => {
     const stack = await startStack();
     const browser = await openAndPlay(stack, '/videojs');
-    const started = Date.now();
     try {
       const { page } = browser;
-      await playedPast(page, TTL + 2);
-      const switchedTo = await page.evaluate(() => window.switchRendition());
-      await playedPast(page, 3 * TTL + 1);
-      const playingSeconds = (Date.now() - started) / 1000;
+      await playedPast(page, 4);
+      await page.evaluate(() => window.vjs.pause());
+      await stack.advanceClock(TTL + 5);
+      const other = await page.evaluate(() => window.loadOther());
+      await page.waitForFunction((uri) => window.vjs.tech(true).vhs.playlists.media().uri === uri, other, { timeout: 20_000 });
+      await page.evaluate(() => window.vjs.play());
+      const at = await page.evaluate(() => window.position());
+      await playedPast(page, at + 4, 60_000);
       const log = await page.evaluate(() => window.log);
-      assert.equal(browser.navigations(), 1, 'no reload');
       assert.deepEqual(refusals(browser, stack), [], 'no API answer was a 401/403');
       assert.deepEqual(log.engineStatuses.filter((s) => s === 401 || s === 403), [], 'no 401/403 reached VHS');
-      assert.deepEqual(log.engineErrors, [], 'no Video.js error or playlist retry');
-      assert.deepEqual(log.sdkErrors, []);
-      const playlists = browser.requests.filter((r) => r.url.endsWith('/index.m3u8') && r.url.startsWith(stack.api.base));
-      assert.ok(playlists.length >= 2, `the second rendition's playlist was loaded after the switch to ${switchedTo}: ${browser.requests.filter((r) => r.url.startsWith(stack.api.base)).map((r) => r.status + ' ' + new URL(r.url).pathname.replace(/manifest\/[^/]+/, 'manifest/T')).join(', ')}`);
-      const keys = keyRequests(browser, stack);
-      assert.equal(keys.length, 1, 'the key was fetched once (VHS caches it by its stable URI)');
-      const journal = await stack.journal();
-      const mints = journal.filter((r) => r.route === MINT_ROUTE && r.status === 200).length;
-      assert.equal(mints, log.refreshed, 'every mint the server answered is one the player took in');
-      // keep-warm refreshes as the token leaves its fresh window (its life minus the margin,
-      // which a 10 s life caps at a third): at most once per 2/3 of the life while playing, plus
-      // the first mint and one under way.
-      const bound = 2 + Math.ceil(playingSeconds / ((2 * TTL) / 3));
-      assert.ok(mints >= 1 && mints <= bound, `${mints} mints in ${playingSeconds.toFixed(1)} s (bound ${bound})`);
-      assert.equal(journal.filter((r) => r.route === KEY_ROUTE).length, 1);
-      assert.deepEqual(browser.errors, []);
-      figures.videojs = { mints, bound, keyRequests: keys.length, playedSeconds: await page.evaluate(() => window.position()), passed: true };
-      console.log(`videojs: ${mints} mints (bound ${bound}) in ${playingSeconds.toFixed(1)} s, ${keys.length} key request, played past ${3 * TTL + 1} s`);
+      assert.equal(log.refreshed, 1, 'the first mint only');
+      assert.equal(keyRequests(browser, stack).length, 1);
     } finally {
       await browser.close();
       await stack.stop();
     }
   });
 
-  test('videojs: heals a token the server expired while paused (clock jump): VHS sees one 401, the adapter renews its URL, and the next load of that playlist carries a fresh token; playback continues', { timeout: 120_000 }, async () => {
+  test('videojs (prefetch off): heals a token the server expired while paused (clock jump): VHS sees one 401, the adapter renews its URL, and the next load of that playlist carries a fresh token; playback continues', { timeout: 120_000 }, async () => {
     const stack = await startStack();
-    const browser = await openAndPlay(stack, '/videojs');
+    const browser = await openAndPlay(stack, '/videojs', { options: { prefetch: false } });
     try {
       const { page } = browser;
       await playedPast(page, 4);
