@@ -34,10 +34,10 @@ entry "@ansdev/player/element, its own JS (on top of the token-provider entry):"
   js/element.js
 element_total=$last_total
 entry "@ansdev/player/shaka, its own JS (on top of the token-provider entry):" \
-  js/shaka.js
+  js/shaka.js js/prefetch.js
 shaka_total=$last_total
 entry "@ansdev/player/videojs, its own JS (on top of the token-provider entry):" \
-  js/videojs.js
+  js/videojs.js js/prefetch.js
 videojs_total=$last_total
 
 # WASM_SIZE_ENFORCE=1 (set by scripts/test-wasm.sh) turns the warning into a failure.

@@ -34,6 +34,7 @@
 // Shaka's objects are typed loosely (`any`): shaka-player is an optional peer, and this file
 // follows its documented plugin and filter interfaces, not its type declarations.
 import { whenFreed } from './lifecycle.js';
+import { fetchVodPlaylists } from './prefetch.js';
 
 /** @typedef {import('../pkg/ansdev_player.js').AnsdevPlayer} AnsdevPlayer */
 
@@ -108,49 +109,7 @@ export function configureShaka(shakaPlayer, player, shaka, options = {}) {
   /** Media playlists held, by the player's cache key (token-free); `null` once holding is off.
    * @type {Map<string, Held> | null} */
   let held = options.prefetch === false ? null : new Map();
-  /** @type {Set<string>} the cache keys fetched or being fetched */
-  const asked = new Set();
-
-  /**
-   * Fetches and holds the VOD media playlists `masterText` names, with the token in hand.
-   * @param {string} masterUrl
-   * @param {string} masterText
-   */
-  const prefetch = (masterUrl, masterText) => {
-    /** @type {string[]} */
-    let uris;
-    try {
-      // A static method of the player's class: either entry's class has it.
-      uris = /** @type {any} */ (player.constructor).mediaPlaylistUris(masterText);
-    } catch {
-      return;
-    }
-    for (const uri of uris) {
-      let url;
-      let key;
-      try {
-        url = new URL(uri, masterUrl).href;
-        key = player.cacheKey(url);
-      } catch {
-        continue;
-      }
-      // Not this player's (another origin), or already asked for: nothing to hold.
-      if (key === undefined || asked.has(key)) continue;
-      asked.add(key);
-      player
-        .authorizeUrl(url)
-        .then(async (authorized) => {
-          const answer = await fetch(authorized ? authorized.url : url, { signal: AbortSignal.timeout(10_000) });
-          if (!answer.ok) throw new Error(`status ${answer.status}`);
-          const data = await answer.arrayBuffer();
-          // Only a VOD playlist is final; a live one is reloaded (lazily, with a token).
-          if (!/^#EXT-X-ENDLIST\b/m.test(new TextDecoder().decode(data))) return;
-          held?.set(/** @type {string} */ (key), { url: answer.url, data, generation: authorized ? authorized.generation : 0 });
-        })
-        // Not held: Shaka loads it when it needs it, lazily minting if the token is gone.
-        .catch(() => {});
-    }
-  };
+  let prefetching = false;
 
   engine.registerRequestFilter(async (/** @type {number} */ type, /** @type {any} */ request) => {
     const uris = /** @type {string[]} */ (request.uris);
@@ -179,7 +138,19 @@ export function configureShaka(shakaPlayer, player, shaka, options = {}) {
   engine.registerResponseFilter((/** @type {number} */ type, /** @type {any} */ response) => {
     if (type !== manifest || !player.needsToken(response.originalUri || response.uri)) return;
     const text = new TextDecoder().decode(response.data);
-    if (held && asked.size === 0) prefetch(response.uri, text);
+    if (held && !prefetching) {
+      // Every VOD media playlist the master names, with the token in hand (a media playlist
+      // names none: nothing starts).
+      const fetching = fetchVodPlaylists(player, response.uri, text);
+      if (fetching) {
+        prefetching = true;
+        fetching.then((entries) => {
+          for (const entry of entries) {
+            if (entry) held?.set(entry.key, { url: entry.url, data: new TextEncoder().encode(entry.text).buffer, generation: entry.generation });
+          }
+        });
+      }
+    }
     response.data = new TextEncoder().encode(player.rewritePlaylist(text)).buffer;
   });
 

@@ -2,36 +2,20 @@
 // Video.js 8 (VHS) integration of the Ansdev Player SDK.
 //
 // VHS's request hooks are synchronous: a hook can change a request's URL but cannot wait for a
-// token. So this adapter keeps, for every URL of this player that VHS has asked for or is about
-// to ask for, the answer of `player.authorizeUrl` (the URL with a token, and its generation)
-// ready ahead of need, and the request hook only reads that held answer. Everything is decided
-// by the player: which URL needs a token (`needsToken`), the URL with the current token
-// (`authorizeUrl`), the stable key URI (`rewritePlaylist`), whether a refusal heals
-// (`handleRefusal`). The adapter only moves answers around:
-//  - held answers are renewed whenever the player has a new token (`tokenRefreshed`), and the
-//    player refreshes ahead only while Video.js plays (`setActive`, with the `keepWarm` option);
-//  - once VHS has parsed a playlist, every playlist and key URL it names is authorized, so the
-//    next rendition and the key find an answer waiting;
-//  - answers are held under the player's cache key (`cacheKey`: the URL without its token), as
-//    VHS may ask for a playlist as it resolved it or as it was last answered from;
-//  - a URL with no held answer yet (the first media playlist, a moment after the multivariant
-//    one) goes as VHS wrote it: it carries the multivariant playlist's token, fresh by then;
-//  - prefetch (on by default): once the multivariant playlist is in, every VOD media playlist
-//    it names is fetched with the token in hand and held as a `blob:` URL, which the request
-//    hook sends VHS to instead (no token needed, nothing to wait for). Once every one is held
-//    and VHS has the key (it caches it), nothing more needs a token: the player is marked
-//    inactive, so keep-warm mints no more, and one token plays the VOD;
-//  - without prefetch (or for a live playlist), a held answer whose token has expired meanwhile
-//    (after a long pause, say) is still sent: the hook cannot wait. The server refuses it, VHS
-//    sees that one error, the refusal goes to `handleRefusal`, and the answer is renewed, so
-//    VHS's own retry carries a fresh token;
-//  - media playlists are rewritten (`rewritePlaylist`) in the response hook, so the key URI
-//    VHS caches the key by is stable; the source asks VHS to cache keys (`cacheEncryptionKeys`,
-//    off by default), so the key is fetched once, not once per segment.
-//
-// Video.js objects are typed loosely (`any`): video.js is an optional peer, and the adapter
-// uses its documented player and VHS APIs, not its type declarations.
+// token. So what a hook needs is ready ahead (the README's "Video.js 8" has the whole design):
+//  - prefetch (default on): once the multivariant playlist is in, every VOD media playlist is
+//    fetched with the token in hand and held as a `blob:` URL the hook sends VHS to. With all
+//    held and the key cached by VHS, nothing needs a token: the player is made inactive;
+//  - for what is not held, the player's `authorizeUrl` answer for every URL VHS asked for or
+//    named, under its `cacheKey`, renewed on each new token (`tokenRefreshed`; refreshed ahead
+//    while playing with `keepWarm`). One whose token expired meanwhile is still sent (the hook
+//    cannot wait): VHS sees that refusal, `handleRefusal` decides, and the answer is renewed;
+//  - the response hook rewrites playlists (`rewritePlaylist`: a stable key URI) and the source
+//    asks VHS to cache keys (`cacheEncryptionKeys`): one key request per playback.
+// The player decides everything; the adapter only moves its answers around. Video.js objects
+// are typed loosely (`any`): video.js is an optional peer.
 import { whenFreed } from './lifecycle.js';
+import { fetchVodPlaylists } from './prefetch.js';
 
 /** @typedef {import('../pkg/ansdev_player.js').AnsdevPlayer} AnsdevPlayer */
 /** @typedef {import('../pkg/ansdev_player.js').AuthorizedUrl} AuthorizedUrl */
@@ -111,40 +95,21 @@ export async function attachVideojs(vjsPlayer, player, options = {}) {
    * @param {string} masterText
    */
   function prefetchFrom(masterUrl, masterText) {
-    /** @type {string[]} */
-    let uris;
-    try {
-      // A static method of the player's class: either entry's class has it.
-      uris = /** @type {any} */ (player.constructor).mediaPlaylistUris(masterText);
-    } catch {
-      return;
-    }
-    if (uris.length === 0) return;
+    const fetching = fetchVodPlaylists(player, masterUrl, masterText);
+    if (!fetching) return;
     prefetch = 'fetching';
-    const stableKeyUri = player.stableKeyUri;
-    const fetches = uris.map(async (uri) => {
-      const url = new URL(uri, masterUrl).href;
-      const key = keyOf(url);
-      // Not this player's (another origin): loaded as written, with no token of ours.
-      if (key === undefined) return true;
-      const authorized = await player.authorizeUrl(url);
-      const answer = await fetch(authorized ? authorized.url : url, { signal: AbortSignal.timeout(10_000) });
-      const text = answer.ok ? await answer.text() : '';
-      // Only a VOD playlist is final; a live one is reloaded (with a token) as VHS asks.
-      if (!attached || !/^#EXT-X-ENDLIST\b/m.test(text)) return false;
-      if (stableKeyUri !== undefined && player.rewritePlaylist(text).includes(stableKeyUri)) keyNeeded = true;
-      playlists.set(key, URL.createObjectURL(new Blob([text], { type: 'application/vnd.apple.mpegurl' })));
-      return true;
-    });
-    Promise.all(fetches).then(
-      (held) => {
-        if (!held.every(Boolean)) return;
-        prefetch = 'held';
-        settle();
-      },
+    fetching.then((entries) => {
+      const stableKeyUri = player.stableKeyUri;
+      for (const entry of entries) {
+        if (!entry || !attached) continue;
+        if (stableKeyUri !== undefined && player.rewritePlaylist(entry.text).includes(stableKeyUri)) keyNeeded = true;
+        playlists.set(entry.key, URL.createObjectURL(new Blob([entry.text], { type: 'application/vnd.apple.mpegurl' })));
+      }
       // What is not held is loaded as VHS asks, with a token.
-      () => {},
-    );
+      if (!attached || entries.includes(null)) return;
+      prefetch = 'held';
+      settle();
+    });
   }
 
   /** Once every playlist is held and VHS has the key, nothing needs a token: inactive. */
