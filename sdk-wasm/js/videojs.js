@@ -169,6 +169,11 @@ export async function attachVideojs(vjsPlayer, player, options = {}) {
     const url = request && request.uri;
     const key = typeof url === 'string' ? keyOf(url) : undefined;
     if (key === undefined) return;
+    if (typeof request.responseURL === 'string' && request.responseURL.startsWith('blob:')) {
+      // A held playlist: VHS would take the `blob:` URL for a redirect and resolve the
+      // playlist's URIs against it. It answered the URL VHS asked for.
+      Object.defineProperty(request, 'responseURL', { value: url, configurable: true });
+    }
     const status = response && typeof response.statusCode === 'number' ? response.statusCode : 0;
     if (error || status < 200 || status > 299) {
       const generation = sent.get(key);

@@ -271,6 +271,9 @@ describe('Video.js and Vidstack', { concurrency: 3 }, () => {
           assert.equal(new Set(paths).size, 2, `both media playlists: ${paths}`);
           assert.ok(playlists.length <= 3, `each fetched once by the prefetch, one at most once more by VHS: ${paths}`);
           assert.deepEqual(late.map((r) => r.url), [], `the switch to ${switchedTo} read its playlist from memory`);
+          // VHS resolves a playlist's URIs against the URL it was answered from: still the API's.
+          const resolved = await page.evaluate(() => window.vjs.tech(true).vhs.playlists.main.playlists.map((p) => p.resolvedUri));
+          assert.ok(resolved.every((uri) => uri.startsWith(stack.api.base)), `playlists keep their URLs: ${resolved}`);
         } else {
           assert.ok(late.length >= 1, `the second rendition's playlist was loaded after the switch to ${switchedTo}`);
         }
