@@ -98,15 +98,8 @@ fn valid_authority(authority: &str) -> bool {
         }
         _ => (authority, None),
     };
-    let port_ok = port.is_none_or(|port| {
-        (1..=5).contains(&port.len())
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && (1..=65_535).contains(
-                &port
-                    .bytes()
-                    .fold(0_u32, |n, b| n * 10 + u32::from(b - b'0')),
-            )
-    });
+    let port_ok =
+        port.is_none_or(|port| decimal(port, 5).is_some_and(|n| (1..=65_535).contains(&n)));
     let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         Some(literal) => ipv6_shaped(literal),
         None => {
@@ -164,13 +157,8 @@ fn ipv6_shaped(literal: &str) -> bool {
             groups += 2;
             dots == 3
                 && literal[at..].split('.').all(|octet| {
-                    (1..=3).contains(&octet.len())
-                        && octet.bytes().all(|b| b.is_ascii_digit())
-                        && (octet.len() == 1 || !octet.starts_with('0'))
-                        && octet
-                            .bytes()
-                            .fold(0_u32, |n, b| n * 10 + u32::from(b - b'0'))
-                            <= 255
+                    (octet.len() == 1 || !octet.starts_with('0'))
+                        && decimal(octet, 3).is_some_and(|n| n <= 255)
                 })
         }
     };
@@ -180,6 +168,12 @@ fn ipv6_shaped(literal: &str) -> bool {
     let ends_ok = (!leading || literal.starts_with("::")) && (!trailing || literal.ends_with("::"));
     // Eight groups, or fewer and one `::` standing for the missing ones.
     ipv4_ok && ends_ok && (double == 0 && groups == 8 || double == 1 && groups <= 7)
+}
+
+/// The value of 1 to `max_digits` ASCII digits, else `None`.
+fn decimal(text: &str, max_digits: usize) -> Option<u32> {
+    ((1..=max_digits).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
 }
 
 /// An RFC 3986 `path-abempty`: `/`-separated segments of unreserved characters, sub-delims,

@@ -25,33 +25,33 @@ export function fetchVodPlaylists(player, masterUrl, masterText) {
     return undefined;
   }
   if (uris.length === 0) return undefined;
-  /** @type {Set<string>} */
-  const seen = new Set();
-  /** @type {Array<Promise<HeldPlaylist | null>>} */
-  const fetches = [];
-  for (const uri of uris) {
-    let url;
-    let key;
+  /**
+   * One playlist, or `null`: never a rejection (a freed player included).
+   * @param {string} key
+   * @param {string} url
+   * @returns {Promise<HeldPlaylist | null>}
+   */
+  const fetchOne = async (key, url) => {
     try {
-      url = new URL(uri, masterUrl).href;
-      key = player.needsToken(url) ? player.cacheKey(url) : undefined;
+      const authorized = await player.authorizeUrl(url);
+      const answer = await fetch(authorized ? authorized.url : url, { signal: AbortSignal.timeout(10_000) });
+      const text = answer.ok ? await answer.text() : '';
+      if (!/^#EXT-X-ENDLIST\b/m.test(text)) return null;
+      return { key, url: answer.url, text, generation: authorized ? authorized.generation : 0 };
     } catch {
-      continue;
+      return null;
     }
-    if (key === undefined || seen.has(key)) continue;
-    seen.add(key);
-    const held = /** @type {string} */ (key);
-    fetches.push(
-      player
-        .authorizeUrl(url)
-        .then(async (authorized) => {
-          const answer = await fetch(authorized ? authorized.url : url, { signal: AbortSignal.timeout(10_000) });
-          const text = answer.ok ? await answer.text() : '';
-          if (!/^#EXT-X-ENDLIST\b/m.test(text)) return null;
-          return { key: held, url: answer.url, text, generation: authorized ? authorized.generation : 0 };
-        })
-        .catch(() => null),
-    );
+  };
+  /** @type {Map<string, Promise<HeldPlaylist | null>>} one fetch per cache key */
+  const fetches = new Map();
+  for (const uri of uris) {
+    try {
+      const url = new URL(uri, masterUrl).href;
+      const key = player.needsToken(url) ? player.cacheKey(url) : undefined;
+      if (key !== undefined && !fetches.has(key)) fetches.set(key, fetchOne(key, url));
+    } catch {
+      // Not a URL, or a freed player: nothing to hold.
+    }
   }
-  return Promise.all(fetches);
+  return Promise.all(fetches.values());
 }

@@ -38,7 +38,6 @@ import { fetchVodPlaylists } from './prefetch.js';
 
 /** @typedef {import('../pkg/ansdev_player.js').AnsdevPlayer} AnsdevPlayer */
 
-
 /** The token generation each authorized request was sent with (Shaka hands the same object to
  * the filter, the plugin and `downloadfailed`).
  * @type {WeakMap<object, number>} */

@@ -245,6 +245,41 @@ describe('<ansdev-player>', { concurrency: 3 }, () => {
     }
   });
 
+  test('element: a tokenProvider property relaying a low rateLimit gives ansdev-token-refreshed and ansdev-quota-low as DOM events; the page styles the inner video through ::part(video)', { timeout: 60_000 }, async () => {
+    const stack = await startStack();
+    const browser = await openElementPage(stack, 'vid_demo_unpublished');
+    try {
+      const { page } = browser;
+      await page.waitForFunction(() => document.getElementById('player').hasAttribute('base-url'));
+      await page.evaluate(() => customElements.whenDefined('ansdev-player'));
+      await page.evaluate((id) => {
+        const element = document.createElement('ansdev-player');
+        element.id = 'late';
+        // An app minting its own way: the backend's answer, with a quota nearly spent.
+        element.tokenProvider = async (videoId) => {
+          const answer = await (await fetch(`/playback-token/${videoId}`)).json();
+          return { ...answer, rateLimit: { limit: 1000, remaining: 12, resetAt: Math.floor(Date.now() / 1000) + 3600 } };
+        };
+        element.setAttribute('muted', '');
+        element.setAttribute('autoplay', '');
+        element.setAttribute('base-url', document.getElementById('player').getAttribute('base-url'));
+        element.setAttribute('video-id', id);
+        document.body.append(element);
+      }, ENCRYPTED);
+      await playedPast(page, '#late', 1, 30_000);
+      const events = await page.evaluate(() => window.ansdevEvents.filter((e) => e.target === 'late').map((e) => e.type));
+      assert.ok(events.includes('ansdev-token-refreshed'), `events: ${events}`);
+      assert.ok(events.includes('ansdev-quota-low'), `events: ${events}`);
+      assert.ok(!events.includes('ansdev-error'), `events: ${events}`);
+      // examples/browser/element.html: `ansdev-player::part(video) { border-radius: 8px; }`.
+      const radius = await page.evaluate(() => getComputedStyle(document.getElementById('late').media).borderTopLeftRadius);
+      assert.equal(radius, '8px');
+    } finally {
+      await browser.close();
+      stack.stop();
+    }
+  });
+
   test('element: a video the backend does not publish is one ansdev-error with the catalog code, and nothing plays', { timeout: 60_000 }, async () => {
     const stack = await startStack();
     const browser = await openElementPage(stack, 'vid_demo_transcoding');

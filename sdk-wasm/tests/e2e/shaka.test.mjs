@@ -134,6 +134,14 @@ async function startStack() {
       const journal = await fetch(`${api.base}/dev/requests`);
       return /** @type {{ route: string, status: number }[]} */ ((await journal.json()).requests);
     },
+    /** Moves the server's clock on by `seconds` (the page's clock does not move). */
+    async advanceClock(seconds) {
+      await fetch(`${api.base}/dev/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceSeconds: seconds }),
+      });
+    },
     async stop() {
       await site.stop();
       api.stop();
@@ -300,11 +308,7 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
         await play(stack, browser, ONE_RENDITION, NO_PREFETCH);
         await playedPast(browser.page, 2);
         // The token in hand is now expired on the server; the page does not know.
-        await fetch(`${stack.api.base}/dev/clock`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ advanceSeconds: TTL + 5 }),
-        });
+        await stack.advanceClock(TTL + 5);
         await browser.page.evaluate(() => window.switchRendition());
         const at = await browser.page.evaluate(() => document.getElementById('video').currentTime);
         await playedPast(browser.page, at + 6);
@@ -334,11 +338,7 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
       await playedPast(browser.page, 2);
       // Let the prefetch hold the other rendition, then outlive the token on the server.
       await browser.page.waitForTimeout(1_000);
-      await fetch(`${stack.api.base}/dev/clock`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ advanceSeconds: TTL + 5 }),
-      });
+      await stack.advanceClock(TTL + 5);
       await browser.page.evaluate(() => window.switchRendition());
       const at = await browser.page.evaluate(() => document.getElementById('video').currentTime);
       await playedPast(browser.page, at + 6);
@@ -365,11 +365,7 @@ describe('@ansdev/player/shaka', { concurrency: 3 }, () => {
       page.route('**/v1/video/playback/key/**', async (route) => {
         if (!expired) {
           expired = true;
-          await fetch(`${stack.api.base}/dev/clock`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ advanceSeconds: TTL + 5 }),
-          });
+          await stack.advanceClock(TTL + 5);
         }
         await route.continue();
       }),
